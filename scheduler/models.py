@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Network(models.TextChoices):
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class Channel(models.Model):
+    """One account on one network, owned by a workspace. Credentials are stored encrypted
+    (`scheduler.services.credentials`) and are never shown back."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+        DISABLED = "disabled", _("Disabled")
+
+    workspace = models.ForeignKey("calendar_app.Workspace", on_delete=models.CASCADE, related_name="channels")
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    display_name = models.CharField(_("display name"), max_length=120)
+    config = models.JSONField(_("settings"), default=dict, blank=True)
+    credentials_encrypted = models.TextField(blank=True)
+    brand_account_id = models.CharField(_("registered account id"), max_length=255, blank=True)
+    brand_handle = models.CharField(_("registered handle"), max_length=255, blank=True)
+    is_brand_account = models.BooleanField(_("brand's official account"), default=False)
+    brand_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    brand_confirmed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(_("status reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network", "display_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_network_display()})"
+
+
+class Publication(models.Model):
+    """One post on one channel. Claimed by a compare-and-set on `status`, so it can never go out twice."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHING = "publishing", _("Publishing")
+        PUBLISHED = "published", _("Published")
+        FAILED = "failed", _("Failed")
+        UNCONFIRMED = "unconfirmed", _("Unconfirmed")
+        HELD = "held", _("Held by pre-flight")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    post = models.ForeignKey("calendar_app.Post", on_delete=models.CASCADE, related_name="publications")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="publications")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    scheduled_at = models.DateTimeField(db_index=True)
+    content_hash = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    remote_id = models.CharField(max_length=255, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    failure_reason = models.TextField(blank=True)
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "channel"],
+                condition=~models.Q(status="cancelled"),
+                name="publication_one_active_per_post_channel",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "scheduled_at"])]
+
+
+class PublishAttempt(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=20)
+    summary = models.TextField(blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+
+class PreflightReport(models.Model):
+    """What pre-flight asked and was answered: each link, the identity, each check's verdict."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CLAIM = "claim", _("At publishing time")
+        ON_DEMAND = "on_demand", _("On demand")
+
+    post = models.ForeignKey("calendar_app.Post", on_delete=models.CASCADE, related_name="preflight_reports")
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="preflight_reports"
+    )
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    ok = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+    checks = models.JSONField(default=list)
+    links = models.JSONField(default=list)
+    identity = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

