@@ -38,7 +38,7 @@ lint: test-deps
 
 messages: test-deps
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=tests
-	$(PY) manage.py compile_catalogues
+	$(PY) manage.py compilemessages -l es --ignore=.venv
 
 bench: test-deps
 	$(PY) bench/style.py

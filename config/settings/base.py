@@ -81,6 +81,7 @@ def database_config(url: str) -> dict:
     return config
 
 
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, embedded Redis and uploads live here by default
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pauta.sqlite3'}")
 DATABASES = {"default": database_config(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
