@@ -1,5 +1,6 @@
 """Suite-wide fixtures: the embedded Redis (when REDIS_URL is not set) and small factories' users."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,4 @@ def redis_server():
     if process is not None:
         process.terminate()
         process.wait(timeout=10)
+        shutil.rmtree(settings.TEST_VAR_DIR, ignore_errors=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import regex
 
+from calendar_app.text import latin1
+
 #: A hashtag needs at least one letter ("#2024" is not a tag on Mastodon) and must not be glued
 #: to a word, a URL path or an HTML entity.
 HASHTAG = regex.compile(r"(?<![\w#/)&])#(\w*[^\W\d_]\w*)")
@@ -27,6 +29,20 @@ EMOJI = regex.compile(
 
 #: Only the closing mark counts, so "¡Hola!" is one exclamation in Spanish as "Hello!" is in English.
 EXCLAMATION = regex.compile(r"!")
+
+
+def emoji_spans(text: str) -> list[tuple[int, int]]:
+    """Emoji spans, looking only around characters beyond Latin-1.
+
+    Every emoji holds at least one such character and starts at most one character before it
+    (a keycap digit, or © before U+FE0F), so the costly pattern only runs on those windows.
+    """
+    found: list[tuple[int, int]] = []
+    if latin1.encode(text)[1]:
+        return found
+    for run in latin1.runs_beyond(text):
+        found.extend(match.span() for match in EMOJI.finditer(text, max(run.start() - 1, 0), run.end()))
+    return found
 
 
 def spans(pattern: regex.Pattern[str], text: str) -> list[tuple[int, int]]:

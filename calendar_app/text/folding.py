@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+
+from calendar_app.text import latin1
 
 _TILDE = "\u0303"
 
@@ -46,17 +48,42 @@ def fold_string(text: str, *, case: bool = True, accents: bool = True) -> str:
 
 
 class _FoldTable(dict):
-    """A ``str.translate`` table that folds each code point on first sight and remembers it."""
+    """A ``str.translate`` table that folds each code point on first sight and remembers it.
+
+    ``seen`` and ``irregular`` (characters whose folding is not one-to-one, or that are marks)
+    let ``fold`` decide with set operations whether a text can take the index-preserving path.
+    """
 
     def __init__(self, case: bool, accents: bool) -> None:
         super().__init__()
         self.case = case
         self.accents = accents
+        self.seen: set[str] = set()
+        self.irregular: set[str] = set()
 
     def __missing__(self, code: int) -> str:
         folded = fold_char(chr(code), self.case, self.accents)
         self[code] = folded
         return folded
+
+    @cached_property
+    def latin1_table(self) -> tuple[bytes, bytes]:
+        """A byte table for texts that fit in Latin-1, and the bytes it cannot fold one-to-one."""
+        table = bytearray(range(256))
+        irregular = bytearray()
+        for code in range(256):
+            folded = self[code]
+            if len(folded) == 1 and ord(folded) < 256 and not unicodedata.combining(chr(code)):
+                table[code] = ord(folded)
+            else:
+                irregular.append(code)
+        return bytes(table), bytes(irregular)
+
+    def learn(self, chars: set[str]) -> None:
+        for ch in chars - self.seen:
+            if len(self[ord(ch)]) != 1 or unicodedata.combining(ch):
+                self.irregular.add(ch)
+            self.seen.add(ch)
 
 
 _TABLES: dict[tuple[bool, bool], _FoldTable] = {}
@@ -91,14 +118,36 @@ class FoldedText:
 
 
 def fold(text: str, *, case: bool = True, accents: bool = True) -> FoldedText:
-    """Fold ``text`` for case- and/or accent-insensitive matching, keeping the way back."""
+    """Fold ``text`` for case- and/or accent-insensitive matching, keeping the way back.
+
+    Most posts fold one character to one character, so indices stay put and no map is built.
+    Latin-1 characters are folded with a byte table; only the few characters beyond it (emoji,
+    curly quotes) go through ``str.translate``.
+    """
     if text.isascii():
         return FoldedText(text, text.lower() if case else text)
     table = _table(case, accents)
-    for ch in set(text):
-        if len(table[ord(ch)]) != 1 or unicodedata.combining(ch):
+    byte_table, irregular_bytes = table.latin1_table
+    raw, fits = latin1.encode(text)
+    if any(code in raw for code in irregular_bytes):
+        return _fold_mapped(text, case, accents)
+    folded = raw.translate(byte_table).decode("latin-1")
+    if fits:
+        return FoldedText(text, folded)
+    pieces: list[str] = []
+    position = 0
+    for match in latin1.runs_beyond(text):
+        run = match.group()
+        chars = set(run)
+        if not chars <= table.seen:
+            table.learn(chars)
+        if not table.irregular.isdisjoint(chars):
             return _fold_mapped(text, case, accents)
-    return FoldedText(text, text.translate(table))
+        pieces.append(folded[position : match.start()])
+        pieces.append(run.translate(table))
+        position = match.end()
+    pieces.append(folded[position:])
+    return FoldedText(text, "".join(pieces))
 
 
 def _fold_mapped(text: str, case: bool, accents: bool) -> FoldedText:

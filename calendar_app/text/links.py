@@ -18,12 +18,13 @@ import regex
 
 _CANDIDATE = regex.compile(
     r"""
-    (?<![\w@.\-/:])                 # not glued to a word, an e-mail or another URL
-    (?:(?P<scheme>https?)://|(?=www\.))
+    (?:(?P<scheme>[hH][tT][tT][pP][sS]?)://|(?=[wW]{3}\.))   # spelled out: IGNORECASE is slower
     [^\s<>"`{}|\\^\p{So}\p{Cf}\p{Zs}]+
     """,
-    regex.IGNORECASE | regex.VERBOSE,
+    regex.VERBOSE,
 )
+#: A link glued to a word, an e-mail address or another URL is not a link of its own.
+_GLUED = regex.compile(r"[\w@.\-/:]")
 _HOST_END = regex.compile(r"[/?#]")
 _TRAILING = frozenset(".,;:!?¡¿'\"*_~…»«“”‘’‹›。、，！？：；")
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
@@ -54,6 +55,8 @@ def extract_links(text: str) -> list[LinkSpan]:
         return []
     links: list[LinkSpan] = []
     for match in _CANDIDATE.finditer(text):
+        if match.start() and _GLUED.match(text, match.start() - 1):
+            continue
         raw = _trim(match.group())
         has_scheme = match.group("scheme") is not None
         link = _build(raw, match.start(), has_scheme)

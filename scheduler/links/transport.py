@@ -44,7 +44,7 @@ def _guarded_connection(base: type[HTTPConnection], allow_hosts: frozenset[str])
 class GuardedAdapter(HTTPAdapter):
     def __init__(self, *, allow_hosts: frozenset[str], pool_maxsize: int) -> None:
         self._allow_hosts = allow_hosts
-        super().__init__(pool_connections=pool_maxsize, pool_maxsize=pool_maxsize, max_retries=0)
+        super().__init__(pool_connections=64, pool_maxsize=pool_maxsize, max_retries=0)
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)

@@ -1,0 +1,111 @@
+"""The one interface every network adapter implements, and the values it speaks in.
+
+Adapters take plain values (no Django models) so pre-flight, publishing and reconciliation can
+share them. Errors say what the worker should do next: retry later (`TransientError`), stop and
+tell a person (`PermanentError`), or read the account back before doing anything
+(`UnknownOutcomeError`: the request may have reached the network).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Identity:
+    account_id: str
+    handle: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    data: bytes = field(repr=False)
+    mime_type: str
+    alt_text: str
+    filename: str
+    url: str = ""  # public address of the file, for networks that link instead of upload (webhooks)
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    text: str
+    media: list[MediaItem]
+    links: list[str]
+    idempotency_key: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    remote_id: str
+    url: str
+    raw_summary: str
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One outbound call, as shown in the pre-flight report and the publication attempts."""
+
+    method: str
+    url: str
+    status: int | None
+    duration_ms: int
+    summary: str
+
+
+Recorder = Callable[[CallRecord], None]
+
+
+class AdapterError(Exception):
+    def __init__(self, reason: str, *, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class TransientError(AdapterError):
+    """Nothing was published; the same call may succeed later (rate limit, outage, no connection)."""
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(reason, status=status)
+        self.retry_after = retry_after
+
+
+class PermanentError(AdapterError):
+    """Retrying the same call cannot help; a person must fix credentials, content or settings."""
+
+    def __init__(self, reason: str, *, status: int | None = None, auth_problem: bool = False) -> None:
+        super().__init__(reason, status=status)
+        self.auth_problem = auth_problem
+
+
+class UnknownOutcomeError(AdapterError):
+    """The request was sent but no answer came back: the post may or may not exist."""
+
+
+class Adapter(ABC):
+    network: str
+
+    @abstractmethod
+    def verify_identity(self) -> Identity:
+        """The account the stored credentials act as, asked of the network now."""
+
+    @abstractmethod
+    def publish(self, req: PublishRequest) -> PublishResult:
+        """Publish once; a repeat with the same idempotency key must not create a second post."""
+
+    @abstractmethod
+    def find_published(
+        self, idempotency_key: str, *, since: datetime | None = None, text: str = ""
+    ) -> PublishResult | None:
+        """Read the account back to settle an unknown outcome; None when the post is not there.
+
+        `text` is the text that was sent: networks without a stored key (Mastodon) match on it.
+        """
