@@ -1,0 +1,83 @@
+"""What goes out in the next hours, per channel, with the pre-flight verdict that will let it (or not)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Subquery
+
+from calendar_app.models import Post, PostStatus, Workspace
+from scheduler.models import Channel, PreflightReport, Publication
+
+DUE = (Publication.Status.SCHEDULED, Publication.Status.HELD)
+NOT_YET_APPROVED = (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.CHANGES_REQUESTED)
+
+
+@dataclass
+class UpcomingItem:
+    publication: Publication
+    report: PreflightReport | None
+    preflight_at: datetime
+
+    @property
+    def post(self) -> Post:
+        return self.publication.post
+
+
+@dataclass
+class UpcomingChannel:
+    channel: Channel
+    items: list[UpcomingItem] = field(default_factory=list)
+
+    @property
+    def problems(self) -> int:
+        return sum(1 for item in self.items if item.report is not None and not item.report.ok)
+
+
+def upcoming_publications(*, workspace: Workspace, now: datetime, hours: int = 24) -> list[UpcomingChannel]:
+    """A report counts for a publication when it was made for it, or for its post as a whole since the
+    publication was scheduled; older post-level reports describe content or times that no longer apply."""
+    publications = (
+        Publication.objects.filter(
+            post__workspace=workspace,
+            status__in=DUE,
+            scheduled_at__gte=now,
+            scheduled_at__lt=now + timedelta(hours=hours),
+        )
+        .select_related("post", "channel")
+        .order_by("channel__network", "channel__display_name", "channel_id", "scheduled_at", "id")
+    )
+    reports = PreflightReport.objects.filter(post_id__in=Subquery(publications.values("post_id"))).defer(
+        "links", "identity"
+    )
+    by_post: dict[int, list[PreflightReport]] = {}
+    for report in reports.order_by("-created_at", "-id"):
+        by_post.setdefault(report.post_id, []).append(report)
+    lead = timedelta(minutes=workspace.preflight_minutes_before)
+    groups: dict[int, UpcomingChannel] = {}
+    for publication in publications:
+        report = next(
+            (
+                r
+                for r in by_post.get(publication.post_id, ())
+                if r.publication_id == publication.pk
+                or (r.publication_id is None and r.created_at >= publication.created_at)
+            ),
+            None,
+        )
+        group = groups.setdefault(publication.channel_id, UpcomingChannel(channel=publication.channel))
+        group.items.append(UpcomingItem(publication, report, publication.scheduled_at - lead))
+    return list(groups.values())
+
+
+def upcoming_unapproved(*, workspace: Workspace, now: datetime, hours: int = 24) -> list[Post]:
+    """Posts due soon that will not go out because nobody has approved them yet."""
+    return list(
+        Post.objects.filter(
+            workspace=workspace,
+            status__in=NOT_YET_APPROVED,
+            scheduled_at__gte=now,
+            scheduled_at__lt=now + timedelta(hours=hours),
+        )
+        .select_related("author")
+        .order_by("scheduled_at", "id")
+    )
