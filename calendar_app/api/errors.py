@@ -27,7 +27,9 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        return error_response("invalid", _first_message(exc.detail), response.status_code, {"fields": exc.detail})
+        return error_response(
+            "invalid", _first_message(exc.detail), response.status_code, {"fields": exc.detail}
+        )
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
     code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     return error_response(code, str(detail), response.status_code)

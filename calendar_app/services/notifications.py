@@ -1,4 +1,4 @@
-"""In-app notifications (the bell) and e-mail, sent after the transaction commits so a rollback sends nothing."""
+"""In-app notifications (the bell) and e-mail, sent once the transaction commits: a rollback sends nothing."""
 
 from collections.abc import Iterable
 
@@ -8,8 +8,12 @@ from django.utils import timezone
 
 from calendar_app.models import Membership, Notification, Role
 
+MAX_ID = 2**63 - 1
 
-def notification_send(*, users: Iterable, workspace, kind: str, message: str, post=None) -> list[Notification]:
+
+def notification_send(
+    *, users: Iterable, workspace, kind: str, message: str, post=None
+) -> list[Notification]:
     recipients = {user.pk: user for user in users if user is not None}
     created = [
         Notification.objects.create(user=user, workspace=workspace, post=post, kind=kind, message=message)
@@ -37,3 +41,19 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
 
 def notification_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_list_for_user(*, user):
+    """The user's own notifications, of workspaces they still belong to; nobody can read anyone else's."""
+    workspaces = Membership.objects.filter(user=user).values("workspace_id")
+    return (
+        Notification.objects.filter(user=user, workspace_id__in=workspaces)
+        .select_related("workspace", "post")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_get_for_user(*, user, notification_id: int) -> Notification | None:
+    if not 0 < notification_id <= MAX_ID:
+        return None
+    return notification_list_for_user(user=user).filter(pk=notification_id).first()

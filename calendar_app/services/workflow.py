@@ -5,20 +5,21 @@ writes an audit entry. Illegal moves raise `TransitionError`, which the UI shows
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import wraps
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calendar_app.errors import InvalidInputError, PermissionDeniedError, TransitionError
-from calendar_app.models import Approval, Notification, Post, PostStatus, Role
+from calendar_app.models import Approval, Membership, Notification, Post, PostStatus, Role
 from calendar_app.services.audit import audit_record
-from calendar_app.services.content import post_content_hash
 from calendar_app.services.notifications import notification_send, workspace_members_with_role
 from calendar_app.services.permissions import role_has, role_require
 
 S = PostStatus
-EDITABLE = {S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED}
+#: A failed post stays editable so its author can fix what pre-flight or the network refused.
+EDITABLE = {S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.FAILED}
 PLANNED = EDITABLE | {S.FAILED}
 
 
@@ -36,12 +37,15 @@ TRANSITIONS: dict[str, Transition] = {
     "cancel": Transition(frozenset(PLANNED), S.CANCELLED, Role.AUTHOR),
     "reschedule": Transition(frozenset(PLANNED), None, Role.AUTHOR),
     "retry": Transition(frozenset({S.FAILED}), S.APPROVED, Role.REVIEWER),
-    "content_changed": Transition(frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.FAILED}), S.DRAFT, None),
+    "content_changed": Transition(
+        frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.FAILED}), S.DRAFT, None
+    ),
     "return_to_review": Transition(frozenset({S.APPROVED, S.FAILED}), S.IN_REVIEW, None),
     "start_publishing": Transition(frozenset({S.APPROVED}), S.PUBLISHING, None),
     "mark_published": Transition(frozenset({S.PUBLISHING, S.UNCONFIRMED}), S.PUBLISHED, None),
     "mark_failed": Transition(frozenset({S.APPROVED, S.PUBLISHING, S.UNCONFIRMED}), S.FAILED, None),
     "mark_unconfirmed": Transition(frozenset({S.PUBLISHING}), S.UNCONFIRMED, None),
+    "publish_now": Transition(frozenset({S.IN_REVIEW}), S.APPROVED, Role.REVIEWER),
 }
 
 
@@ -69,14 +73,44 @@ ACTION_LABELS = {
     "mark_published": _("marked published"),
     "mark_failed": _("marked failed"),
     "mark_unconfirmed": _("marked unconfirmed"),
+    "publish_now": _("sent to publish now"),
 }
+
+
+SYNCED_FIELDS = ("status", "status_reason", "submitted_at", "scheduled_at", "updated_at")
+
+
+def _updates_caller(transition_function):
+    """Each transition works on a freshly locked copy of the row; this copies the outcome back onto the
+    object the caller passed, so code that keeps using it (the demo seed, views) never sees a stale status."""
+
+    @wraps(transition_function)
+    def wrapper(*, post: Post, **kwargs) -> Post:
+        result = transition_function(post=post, **kwargs)
+        if result is not post:
+            for field in SYNCED_FIELDS:
+                setattr(post, field, getattr(result, field))
+        return result
+
+    return wrapper
 
 
 def _locked(post: Post) -> Post:
     return Post.objects.select_for_update().select_related("workspace", "author").get(pk=post.pk)
 
 
-def _move(post: Post, *, action: str, target: str, actor=None, comment: str = "", reason: str = "", **audit) -> Post:
+def _move(
+    post: Post,
+    *,
+    action: str,
+    target: str,
+    actor=None,
+    comment: str = "",
+    reason: str = "",
+    details: dict | None = None,
+    **audit,
+) -> Post:
+    """The revision number goes into the audit entry so a reviewer's diff starts from what they last saw."""
     source = post.status
     post.status = target
     post.status_reason = reason
@@ -93,13 +127,26 @@ def _move(post: Post, *, action: str, target: str, actor=None, comment: str = ""
         from_status=source,
         to_status=target,
         comment=comment,
+        details={"revision": post.revision_count, **(details or {})},
         **audit,
     )
     return post
 
 
 def current_approvals(post: Post):
-    return post.approvals.filter(content_hash=post.content_hash).select_related("reviewer")
+    """Approvals of the current content by people who are still reviewers (or admins) of the workspace."""
+    reviewer_roles = [role for role in Role.values if Role.rank(role) >= Role.rank(Role.REVIEWER)]
+    reviewers = Membership.objects.filter(workspace_id=post.workspace_id, role__in=reviewer_roles).values(
+        "user_id"
+    )
+    return post.approvals.filter(content_hash=post.content_hash, reviewer_id__in=reviewers).select_related(
+        "reviewer"
+    )
+
+
+def _require_author_or_reviewer(post: Post, user, membership, message: str) -> None:
+    if post.author_id != user.pk and not membership.has_role(Role.REVIEWER):
+        raise PermissionDeniedError(message)
 
 
 def _style_errors_and_warnings(post: Post) -> tuple[list[dict], list[dict]]:
@@ -121,10 +168,14 @@ def _refuse_style_errors(post: Post, errors: list[dict]) -> None:
         )
 
 
+@_updates_caller
 def post_submit(*, post: Post, user) -> Post:
     with transaction.atomic():
         post = _locked(post)
-        role_require(user=user, workspace=post.workspace, role=Role.AUTHOR)
+        membership = role_require(user=user, workspace=post.workspace, role=Role.AUTHOR)
+        _require_author_or_reviewer(
+            post, user, membership, _("Only the post's author, a reviewer or an admin can submit it.")
+        )
         transition = _check(post, "submit")
         if not post.body.strip():
             raise TransitionError(_("Write the post's text before submitting it."))
@@ -135,20 +186,16 @@ def post_submit(*, post: Post, user) -> Post:
         errors, _warnings = _style_errors_and_warnings(post)
         _refuse_style_errors(post, errors)
         _move(post, action="submit", target=transition.target, actor=user)
-        reviewers = [u for u in workspace_members_with_role(workspace=post.workspace, role=Role.REVIEWER) if u != user]
-        notification_send(
-            users=reviewers,
-            workspace=post.workspace,
-            post=post,
-            kind=Notification.Kind.SUBMITTED,
-            message=_("%(user)s submitted “%(post)s” for review.") % {"user": user, "post": post.display_title},
-        )
+        _notify_reviewers(post, user, _("%(user)s submitted “%(post)s” for review."))
     return post
 
 
+@_updates_caller
 def post_request_changes(*, post: Post, user, comment: str) -> Post:
     if not comment or not comment.strip():
-        raise InvalidInputError(_("Say what needs to change: a comment is required."), details={"field": "comment"})
+        raise InvalidInputError(
+            _("Say what needs to change: a comment is required."), details={"field": "comment"}
+        )
     with transaction.atomic():
         post = _locked(post)
         role_require(user=user, workspace=post.workspace, role=Role.REVIEWER)
@@ -165,6 +212,7 @@ def post_request_changes(*, post: Post, user, comment: str) -> Post:
     return post
 
 
+@_updates_caller
 def post_approve(
     *,
     post: Post,
@@ -192,7 +240,8 @@ def post_approve(
         _refuse_style_errors(post, errors)
         if warnings and not acknowledge_warnings:
             raise TransitionError(
-                _("The style guide has %(count)d warning(s); acknowledge them to approve.") % {"count": len(warnings)},
+                _("The style guide has %(count)d warning(s); acknowledge them to approve.")
+                % {"count": len(warnings)},
                 details={"warnings": warnings, "needs_acknowledgement": True},
             )
         Approval.objects.create(
@@ -209,7 +258,8 @@ def post_approve(
                 workspace=post.workspace,
                 post=post,
                 kind=Notification.Kind.APPROVED,
-                message=_("“%(post)s” was approved and will go out as scheduled.") % {"post": post.display_title},
+                message=_("“%(post)s” was approved and will go out as scheduled.")
+                % {"post": post.display_title},
             )
         else:
             audit_record(
@@ -220,55 +270,100 @@ def post_approve(
                 from_status=post.status,
                 to_status=post.status,
                 comment=comment,
-                details=details,
+                details={"revision": post.revision_count, **details},
             )
     return post
 
 
+@_updates_caller
 def post_cancel(*, post: Post, user, comment: str = "") -> Post:
     with transaction.atomic():
         post = _locked(post)
         membership = role_require(user=user, workspace=post.workspace, role=Role.AUTHOR)
         transition = _check(post, "cancel")
-        if post.author_id != user.pk and not membership.has_role(Role.REVIEWER):
-            raise PermissionDeniedError(_("Only the post's author, a reviewer or an admin can cancel it."))
+        _require_author_or_reviewer(
+            post, user, membership, _("Only the post's author, a reviewer or an admin can cancel it.")
+        )
         _move(post, action="cancel", target=transition.target, actor=user, comment=comment)
         _publications_sync(post)
     return post
 
 
+@_updates_caller
 def post_reschedule(*, post: Post, user, scheduled_at) -> Post:
-    """Authors may move their drafts; moving an approved post keeps its approval, so only a reviewer may."""
+    """A reviewer's or an admin's move keeps the approvals: they vouch for the new time. An author's move
+    withdraws them and sends an approved post back to review: nothing goes out at a time no reviewer saw."""
     if scheduled_at is None or timezone.is_naive(scheduled_at):
         raise InvalidInputError(_("Give a complete date and time."), details={"field": "scheduled_at"})
     with transaction.atomic():
         post = _locked(post)
         membership = role_require(user=user, workspace=post.workspace, role=Role.AUTHOR)
         _check(post, "reschedule")
-        if post.status in (S.APPROVED, S.FAILED) and not membership.has_role(Role.REVIEWER):
-            raise PermissionDeniedError(
-                _("This post is approved: only a reviewer or an admin can move it, so its approval stays valid.")
-            )
+        _require_author_or_reviewer(
+            post, user, membership, _("Only the post's author, a reviewer or an admin can move it.")
+        )
         if scheduled_at < timezone.now() - timedelta(minutes=1) and post.status != S.DRAFT:
             raise InvalidInputError(_("Choose a time in the future."), details={"field": "scheduled_at"})
         previous = post.scheduled_at
+        if previous == scheduled_at:
+            return post
         post.scheduled_at = scheduled_at
         post.save(update_fields=["scheduled_at", "updated_at"])
-        target = post.status
-        if post.status == S.FAILED and current_approvals(post).count() >= post.workspace.approvals_required:
-            target = S.APPROVED
+        approvals = list(current_approvals(post))
+        target, reason = post.status, post.status_reason
+        details = {"from": previous.isoformat() if previous else None, "to": scheduled_at.isoformat()}
+        if approvals and not membership.has_role(Role.REVIEWER):
+            post.approvals.filter(content_hash=post.content_hash).delete()
+            details["withdrawn_approvals"] = [approval.reviewer.get_username() for approval in approvals]
+            if post.status in (S.APPROVED, S.FAILED):
+                target = S.IN_REVIEW
+            reason = _(
+                "The author moved it, so its approvals were withdrawn: it needs approving for the new time."
+            )
+            _notify_reviewers(
+                post, user, _("%(user)s moved “%(post)s”; it needs approving again for the new time.")
+            )
+        elif post.status == S.FAILED and len(approvals) >= post.workspace.approvals_required:
+            target, reason = S.APPROVED, ""
+        _move(post, action="reschedule", target=target, actor=user, reason=reason, details=details)
+        _publications_sync(post)
+    return post
+
+
+def _notify_reviewers(post: Post, user, template: str) -> None:
+    reviewers = [
+        u for u in workspace_members_with_role(workspace=post.workspace, role=Role.REVIEWER) if u != user
+    ]
+    notification_send(
+        users=reviewers,
+        workspace=post.workspace,
+        post=post,
+        kind=Notification.Kind.SUBMITTED,
+        message=template % {"user": user, "post": post.display_title},
+    )
+
+
+def post_publish_now(*, post: Post, user, comment: str = "") -> Post:
+    """A post whose time passed while publishing was paused waits in review with its approvals intact; a
+    reviewer may send it right away instead of having it approved again."""
+    with transaction.atomic():
+        post = _locked(post)
+        role_require(user=user, workspace=post.workspace, role=Role.REVIEWER)
+        transition = _check(post, "publish_now")
+        if current_approvals(post).count() < post.workspace.approvals_required:
+            raise TransitionError(_("Its approvals no longer match the content; approve it instead."))
+        previous = post.scheduled_at
+        post.scheduled_at = timezone.now()
+        post.save(update_fields=["scheduled_at", "updated_at"])
+        details = {"from": previous.isoformat() if previous else None, "to": post.scheduled_at.isoformat()}
         _move(
-            post,
-            action="reschedule",
-            target=target,
-            actor=user,
-            reason=post.status_reason if target == post.status else "",
-            details={"from": previous.isoformat() if previous else None, "to": scheduled_at.isoformat()},
+            post, action="publish_now", target=transition.target, actor=user, comment=comment, details=details
         )
         _publications_sync(post)
     return post
 
 
+@_updates_caller
 def post_retry(*, post: Post, user, comment: str = "") -> Post:
     """After a failure the reviewer can put the same, still-approved content back on the schedule."""
     with transaction.atomic():
@@ -276,23 +371,37 @@ def post_retry(*, post: Post, user, comment: str = "") -> Post:
         role_require(user=user, workspace=post.workspace, role=Role.REVIEWER)
         transition = _check(post, "retry")
         if current_approvals(post).count() < post.workspace.approvals_required:
-            raise TransitionError(_("The approvals no longer match this content; submit it for review again."))
+            raise TransitionError(
+                _("The approvals no longer match this content; submit it for review again.")
+            )
         _move(post, action="retry", target=transition.target, actor=user, comment=comment)
         _publications_sync(post)
     return post
 
 
 def post_content_changed(*, post: Post, actor, old_hash: str) -> Post:
-    """Called by the content service inside its transaction after a save: a change of content drops approvals."""
+    """Called by the content service inside its transaction after a save: changed content drops approvals."""
     if post.content_hash == old_hash or post.status not in TRANSITIONS["content_changed"].sources:
         return post
-    reason = _("The content changed after review, so earlier approvals no longer count. Submit it again.")
-    _move(post, action="content_changed", target=S.DRAFT, actor=actor, reason=reason)
+    if post.status == S.CHANGES_REQUESTED:
+        reason = _("Edited after changes were requested. Submit it for review again when it is ready.")
+    else:
+        reason = _("The content changed after review, so earlier approvals no longer count. Submit it again.")
+    _move(
+        post,
+        action="content_changed",
+        target=S.DRAFT,
+        actor=actor,
+        reason=reason,
+        details={"old_hash": old_hash, "new_hash": post.content_hash},
+    )
     _publications_sync(post)
     return post
 
 
-def post_system_transition(*, post: Post, action: str, reason: str = "", preflight_report=None, details=None) -> Post:
+def post_system_transition(
+    *, post: Post, action: str, reason: str = "", preflight_report=None, details=None
+) -> Post:
     """Moves made by the scheduler (publishing outcomes, pause/resume); the caller holds the transaction."""
     transition = _check(post, action)
     if transition.role is not None:
