@@ -1,8 +1,11 @@
-"""The admin edits reference data; post status changes go through the workflow service, so it is read-only here."""
+"""The admin edits reference data; post status changes go through the workflow service, so it is read-only
+here. Style rules are not here: the style-guide page edits them through a service that validates each rule and
+bumps the guide version (an unvalidated rule would only fail later, at lint time)."""
 
 from django.contrib import admin
 
-from calendar_app.models import AuditEntry, Campaign, Membership, Post, StyleGuide, StyleRule, Tag, Workspace
+from calendar_app.models import AuditEntry, Campaign, Membership, Post, Tag, Workspace
+from calendar_app.services.style_guide import style_guide_ensure
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,6 +19,11 @@ class WorkspaceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["paused", "paused_reason", "paused_at", "paused_by", "resume_at"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            style_guide_ensure(workspace=obj)
 
 
 @admin.register(Post)
@@ -37,5 +45,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 admin.site.register(Campaign)
 admin.site.register(Tag)
-admin.site.register(StyleGuide)
-admin.site.register(StyleRule)

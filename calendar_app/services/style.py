@@ -10,7 +10,7 @@ from calendar_app.styleguide.engine import CompiledGuide, compile_guide
 def _rule_specs(guide: StyleGuide) -> list[dict]:
     return [
         {
-            "id": rule.pk,
+            "id": rule.key or None,
             "kind": rule.kind,
             "level": rule.level,
             "message": rule.message,
@@ -24,16 +24,17 @@ def _rule_specs(guide: StyleGuide) -> list[dict]:
 
 
 @lru_cache(maxsize=256)
-def _compiled(guide_id: int, version: int, language: str) -> CompiledGuide:
+def _compiled(guide_id: int, version: int, updated_at: str, language: str) -> CompiledGuide:
+    """`updated_at` is in the key because a rolled-back guide's id can be reused with the same version."""
     guide = StyleGuide.objects.get(pk=guide_id)
     return compile_guide(_rule_specs(guide), language=language)
 
 
 def style_guide_compiled(*, workspace: Workspace) -> CompiledGuide | None:
-    guide = StyleGuide.objects.filter(workspace=workspace).only("pk", "version").first()
+    guide = StyleGuide.objects.filter(workspace=workspace).only("pk", "version", "updated_at").first()
     if guide is None:
         return None
-    return _compiled(guide.pk, guide.version, workspace.language)
+    return _compiled(guide.pk, guide.version, guide.updated_at.isoformat(), workspace.language)
 
 
 def text_lint(*, workspace: Workspace, text: str, network: str | None = None, media=()) -> list[dict]:
