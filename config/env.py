@@ -1,6 +1,6 @@
 """The one place that reads the environment, so every setting has one name, one default and one doc line.
 
-The README's configuration table lists the same variables; `ENV_VARS` is what it is written from.
+`ENV_VARS` names every variable Pauta reads; a test checks that the README's configuration table documents each.
 """
 
 import os
@@ -19,7 +19,13 @@ ENV_VARS = {
     "PAUTA_VAR_DIR": "var/ (SQLite file, embedded Redis, media uploads)",
     "PAUTA_LINK_ALLOW_HOSTS": "(empty) hosts that pre-flight may check although they resolve to private addresses",
     "PAUTA_DEMO_PASSWORD": "(random, printed by seed_demo) password of the demo users",
-    "EMAIL_URL": "console (emails printed by the worker); smtp://user:pass@host:port for real mail",
+    "EMAIL_HOST": "(empty: e-mail printed on the console) SMTP host for notifications in production",
+    "EMAIL_PORT": "587",
+    "EMAIL_HOST_USER": "(empty)",
+    "EMAIL_HOST_PASSWORD": "(empty)",
+    "EMAIL_USE_TLS": "true",
+    "CSRF_TRUSTED_ORIGINS": "(empty) origins allowed to POST behind a TLS proxy",
+    "PAUTA_SECURE_COOKIES": "true in production",
     "DEFAULT_FROM_EMAIL": "pauta@localhost",
     "PAUTA_WEB_PORT": "8000 (make run)",
 }
