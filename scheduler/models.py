@@ -42,7 +42,10 @@ class Channel(models.Model):
 
 
 class Publication(models.Model):
-    """One post on one channel. Claimed by a compare-and-set on `status`, so it can never go out twice."""
+    """One post on one channel. Claimed by a compare-and-set on `status`, so it can never go out twice.
+
+    A failed publication stays as history; retrying the post creates a new one (with a new idempotency key),
+    so "active" means neither cancelled nor failed."""
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -60,8 +63,13 @@ class Publication(models.Model):
     content_hash = models.CharField(max_length=64)
     idempotency_key = models.CharField(max_length=64, unique=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    preflight_queued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    # Unconfirmed because the claiming worker died (not because the network went silent): if reading the
+    # account back finds nothing, the publication is sent again under the same idempotency key.
+    worker_lost = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=255, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
@@ -75,24 +83,45 @@ class Publication(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "channel"],
-                condition=~models.Q(status="cancelled"),
+                condition=~models.Q(status__in=["cancelled", "failed"]),
                 name="publication_one_active_per_post_channel",
             )
         ]
-        indexes = [models.Index(fields=["status", "scheduled_at"])]
+        indexes = [
+            models.Index(fields=["status", "scheduled_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} → {self.channel} ({self.status})"
 
 
 class PublishAttempt(models.Model):
+    """One try at publishing (or at settling an unknown outcome), with every call it made to the network."""
+
+    class Outcome(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        RETRY = "retry", _("Will retry")
+        FAILED = "failed", _("Failed")
+        UNCONFIRMED = "unconfirmed", _("Unconfirmed")
+        HELD = "held", _("Held by pre-flight")
+        NOT_FOUND = "not_found", _("Not found on the network")
+        READ_FAILED = "read_failed", _("Could not read the account back")
+
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="attempts")
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    outcome = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
     summary = models.TextField(blank=True)
     worker = models.CharField(max_length=200, blank=True)
+    calls = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.outcome} at {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
 class PreflightReport(models.Model):
@@ -108,6 +137,7 @@ class PreflightReport(models.Model):
         Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="preflight_reports"
     )
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    content_hash = models.CharField(max_length=64, blank=True)
     ok = models.BooleanField(default=False)
     summary = models.TextField(blank=True)
     checks = models.JSONField(default=list)
@@ -117,3 +147,6 @@ class PreflightReport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_trigger_display()} pre-flight of {self.post_id}: {'ok' if self.ok else 'failed'}"

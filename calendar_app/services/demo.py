@@ -100,6 +100,9 @@ def _seed_content(workspace: Workspace, users: dict) -> None:
             channels=channels, tags=[tag] if index % 2 else [], campaign=campaign if index % 3 == 0 else None,
         )
         _bring_to(post, status, author=author, reviewer=reviewer)
+    from scheduler.services.demo import demo_link_posts
+
+    demo_link_posts(workspace=workspace, author=author, reviewer=reviewer, channels=channels)
 
 
 def _bring_to(post: Post, status: str, *, author, reviewer) -> None:

@@ -161,9 +161,11 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Exactly one beat sends these: a second one finds the Redis leader lock taken and stays idle (scheduler/beat.py).
+CELERY_BEAT_SCHEDULER = "scheduler.beat:LeaderScheduler"
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-publications": {"task": "scheduler.tasks.dispatch_due_task", "schedule": timedelta(seconds=2)},
-    "sweep-stuck-publications": {"task": "scheduler.tasks.sweep_task", "schedule": timedelta(seconds=30)},
+    "sweep-stuck-publications": {"task": "scheduler.tasks.sweep_task", "schedule": timedelta(seconds=5)},
     "resume-paused-workspaces": {"task": "scheduler.tasks.auto_resume_task", "schedule": timedelta(seconds=30)},
 }
 

@@ -1,10 +1,23 @@
-"""Demo channels and a believable publishing history for the demo workspace."""
+"""Demo channels and a believable publishing history for the demo workspace.
+
+When the local Bluesky server of tests/peers/bluesky has been started (its accounts.json exists), the demo's
+Bluesky channel is connected to its brand.test account for real, and two posts due a few minutes after
+seeding show pre-flight at work: one with a working link goes out, one with a broken link is held.
+"""
+
+import json
+from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
 from calendar_app.models import Post
+from calendar_app.services import posts as post_services
+from calendar_app.services import workflow
 from calendar_app.services.workflow import post_system_transition
+from config.env import env_str
 from scheduler.models import Channel, Network, Publication, PublishAttempt
+from scheduler.services.credentials import credentials_encrypt
 
 DEMO_CHANNELS = [
     {
@@ -23,33 +36,89 @@ DEMO_CHANNELS = [
 
 OUTCOMES = {
     "published": ("mark_published", Publication.Status.PUBLISHED, "", 200),
-    "failed": ("mark_failed", Publication.Status.FAILED, "Mastodon refused the access token (401 Unauthorized).", 401),
+    "failed": (
+        "mark_failed",
+        Publication.Status.FAILED,
+        "Mastodon refused the access token (401 Unauthorized).",
+        401,
+    ),
     "unconfirmed": (
         "mark_unconfirmed",
         Publication.Status.UNCONFIRMED,
-        "The network did not answer within 20 s after the post was sent; reading recent posts back to settle it.",
+        "The network did not answer within 20 s after the post was sent; "
+        "reading recent posts back to settle it.",
         None,
     ),
 }
 
 
+def bluesky_peer_accounts() -> dict | None:
+    """The accounts the local Bluesky server created (tests/peers/bluesky/start.sh), when it was started."""
+    home = Path(env_str("PEER_HOME") or Path.home() / ".cache" / "pauta-peers" / "bluesky-pds")
+    path = Path(env_str("PEER_STATE") or home / "state") / "accounts.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _bluesky_peer_fields(spec: dict) -> dict:
+    peer = bluesky_peer_accounts()
+    brand = (peer or {}).get("accounts", {}).get("brand")
+    if not brand or not brand.get("appPassword"):
+        return {}
+    return {
+        "config": {**spec["config"], "service_url": peer["service"], "handle": brand["handle"]},
+        "credentials_encrypted": credentials_encrypt(values={"app_password": brand["appPassword"]}),
+        "brand_account_id": brand["did"],
+        "brand_handle": brand["handle"],
+    }
+
+
 def demo_channels(*, workspace, admin) -> list[Channel]:
     channels = []
     for spec in DEMO_CHANNELS:
+        defaults = {
+            "config": spec["config"],
+            "brand_handle": spec["brand_handle"],
+            "is_brand_account": True,
+            "brand_confirmed_by": admin,
+            "brand_confirmed_at": timezone.now(),
+        }
+        if spec["network"] == Network.BLUESKY:
+            defaults.update(_bluesky_peer_fields(spec))
         channel, _created = Channel.objects.get_or_create(
             workspace=workspace,
             network=spec["network"],
             display_name=spec["display_name"],
-            defaults={
-                "config": spec["config"],
-                "brand_handle": spec["brand_handle"],
-                "is_brand_account": True,
-                "brand_confirmed_by": admin,
-                "brand_confirmed_at": timezone.now(),
-            },
+            defaults=defaults,
         )
         channels.append(channel)
     return channels
+
+
+def demo_link_posts(*, workspace, author, reviewer, channels: list[Channel]) -> list[Post]:
+    """Two approved Bluesky posts due a few minutes from now: one links to a page that answers (the app
+    itself), one to a page that does not exist, which pre-flight holds with the reason."""
+    bluesky = [channel for channel in channels if channel.network == Network.BLUESKY]
+    base = f"http://127.0.0.1:{env_str('PAUTA_WEB_PORT', '8000')}"
+    when = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=3)
+    texts = [
+        (when, f"Abrimos la inscripción del taller de primavera. Apúntate aquí: {base}/login/"),
+        (
+            when + timedelta(minutes=1),
+            f"Descarga el dosier de prensa de la campaña: {base}/demo/dosier-que-no-existe/",
+        ),
+    ]
+    posts = []
+    for moment, text in texts:
+        post = post_services.post_create(
+            workspace=workspace, user=author, body=text, scheduled_at=moment, channels=bluesky
+        )
+        workflow.post_submit(post=post, user=author)
+        workflow.post_approve(post=post, user=reviewer, acknowledge_warnings=True)
+        posts.append(post)
+    return posts
 
 
 def demo_record_outcome(*, post: Post, outcome: str) -> None:

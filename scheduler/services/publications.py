@@ -1,5 +1,9 @@
 """Keeps one `Publication` per (post, channel) in step with the post: scheduled while the post is approved,
-cancelled when it leaves that state. The database constraint guarantees at most one active row per pair."""
+cancelled when it leaves that state. The database constraint guarantees at most one active row per pair.
+
+A channel the post already went out on (or is going out on) never gets a second publication: retrying a
+post that failed on one of two channels sends it on that one only.
+"""
 
 import hashlib
 
@@ -9,6 +13,7 @@ from calendar_app.models import Post, PostStatus
 from scheduler.models import Publication
 
 ACTIVE_WHILE_APPROVED = [Publication.Status.SCHEDULED, Publication.Status.HELD]
+ALREADY_OUT = [Publication.Status.PUBLISHING, Publication.Status.PUBLISHED, Publication.Status.UNCONFIRMED]
 
 
 def publication_idempotency_key(*, post: Post, channel_id: int, content_hash: str, scheduled_at) -> str:
@@ -25,7 +30,10 @@ def publications_sync_for_post(*, post: Post) -> None:
     if post.status != PostStatus.APPROVED or post.scheduled_at is None:
         pending.update(status=Publication.Status.CANCELLED)
         return
-    channel_ids = set(post.channels.values_list("pk", flat=True))
+    out = set(
+        Publication.objects.filter(post=post, status__in=ALREADY_OUT).values_list("channel_id", flat=True)
+    )
+    channel_ids = set(post.channels.values_list("pk", flat=True)) - out
     for publication in pending:
         unchanged = (
             publication.channel_id in channel_ids
@@ -34,6 +42,15 @@ def publications_sync_for_post(*, post: Post) -> None:
         )
         if unchanged:
             channel_ids.discard(publication.channel_id)
+            if publication.status == Publication.Status.HELD:
+                # Approved again after pre-flight held it (a retry): it is checked again before it goes out.
+                publication.status = Publication.Status.SCHEDULED
+                publication.preflight_queued_at = None
+                publication.queued_at = None
+                publication.next_attempt_at = publication.scheduled_at
+                publication.save(
+                    update_fields=["status", "preflight_queued_at", "queued_at", "next_attempt_at"]
+                )
         else:
             publication.status = Publication.Status.CANCELLED
             publication.save(update_fields=["status"])
@@ -42,8 +59,12 @@ def publications_sync_for_post(*, post: Post) -> None:
             post=post,
             channel_id=channel_id,
             scheduled_at=post.scheduled_at,
+            next_attempt_at=post.scheduled_at,
             content_hash=post.content_hash,
             idempotency_key=publication_idempotency_key(
-                post=post, channel_id=channel_id, content_hash=post.content_hash, scheduled_at=post.scheduled_at
+                post=post,
+                channel_id=channel_id,
+                content_hash=post.content_hash,
+                scheduled_at=post.scheduled_at,
             ),
         )

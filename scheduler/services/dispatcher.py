@@ -1,0 +1,121 @@
+"""The dispatcher (every couple of seconds, from beat) and the sweeper.
+
+No beat entry per post: the dispatcher looks a short window ahead and enqueues one publish task per due
+publication with an ETA, so workers hold it ready and start it on the second. Marking a publication
+queued is a compare-and-set on `queued_at`, one row at a time in its own short transaction (a long one
+would hold row locks the claims are waiting for), so two dispatchers never enqueue the same row twice;
+and if they somehow did, the claim would still let only one message publish.
+
+Messages can be lost (a worker killed while holding ETA tasks, a broker restarted empty). The database is
+the truth: a publication still scheduled after its time that was queued before such a loss could have
+happened (`liveness`) is enqueued again, and so is anything queued long ago and never claimed. The sweeper
+also recovers claims whose worker died and unconfirmed publications whose read-back message was lost.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from calendar_app.models import PostStatus, Workspace
+from scheduler.models import Publication
+from scheduler.services.engine_settings import engine_setting
+from scheduler.services.leases import single_flight
+from scheduler.services.liveness import messages_possibly_lost_since, workers_observe
+from scheduler.services.queueing import enqueue_preflight, enqueue_publish, enqueue_reconcile
+from scheduler.services.reconcile import publications_recover_stuck
+
+P = Publication.Status
+BATCH = 5000
+IDLE = {"queued": 0, "requeued": 0, "preflights": 0}
+
+
+def _mark_queued(publication_id: int, *, now, stale_before=None) -> bool:
+    condition = Q(queued_at__isnull=True)
+    if stale_before is not None:
+        condition |= Q(queued_at__lt=stale_before)
+    return bool(Publication.objects.filter(condition, pk=publication_id).update(queued_at=now))
+
+
+def _enqueue_rows(rows, *, now, stale_before=None) -> int:
+    count = 0
+    for publication_id, content_hash, due in rows:
+        if _mark_queued(publication_id, now=now, stale_before=stale_before):
+            enqueue_publish(publication_id=publication_id, content_hash=content_hash, eta=max(due, now))
+            count += 1
+    return count
+
+
+def _requeue_before(now):
+    """Queued before this moment and still waiting after its time: its message may be gone."""
+    fallback = now - timedelta(seconds=engine_setting("PAUTA_REQUEUE_FALLBACK_SECONDS"))
+    lost_since = messages_possibly_lost_since()
+    return max(fallback, lost_since) if lost_since else fallback
+
+
+def dispatch_due(*, now=None) -> dict[str, int]:
+    with single_flight("dispatch", ttl_seconds=60) as leading:
+        if not leading:
+            return dict(IDLE)
+        now = now or timezone.now()
+        window = now + timedelta(seconds=engine_setting("PAUTA_DISPATCH_WINDOW_SECONDS"))
+        grace = now - timedelta(seconds=engine_setting("PAUTA_REQUEUE_AFTER_SECONDS"))
+        requeue_before = min(grace, _requeue_before(now))
+        scheduled = Publication.objects.filter(status=P.SCHEDULED, post__workspace__paused=False)
+        fields = ("pk", "content_hash", "next_attempt_at")
+        fresh = scheduled.filter(queued_at__isnull=True, next_attempt_at__lte=window).values_list(*fields)
+        overdue = scheduled.filter(next_attempt_at__lte=grace, queued_at__lt=requeue_before).values_list(
+            *fields
+        )
+        return {
+            "queued": _enqueue_rows(list(fresh[:BATCH]), now=now),
+            "requeued": _enqueue_rows(list(overdue[:BATCH]), now=now, stale_before=requeue_before),
+            "preflights": _dispatch_preflights(now=now),
+        }
+
+
+def _dispatch_preflights(*, now) -> int:
+    """One scheduled pre-flight per post, `preflight_minutes_before` (a workspace setting) ahead."""
+    count = 0
+    minutes_in_use = Workspace.objects.filter(paused=False).values_list("preflight_minutes_before", flat=True)
+    for minutes in set(minutes_in_use):
+        rows = (
+            Publication.objects.filter(
+                status=P.SCHEDULED,
+                preflight_queued_at__isnull=True,
+                scheduled_at__lte=now + timedelta(minutes=minutes),
+                post__status=PostStatus.APPROVED,
+                post__workspace__paused=False,
+                post__workspace__preflight_minutes_before=minutes,
+            )
+            .values_list("post_id", "content_hash")
+            .distinct()[:BATCH]
+        )
+        for post_id, content_hash in set(rows):
+            marked = Publication.objects.filter(
+                post_id=post_id, status=P.SCHEDULED, preflight_queued_at__isnull=True
+            ).update(preflight_queued_at=now)
+            if marked:
+                enqueue_preflight(post_id=post_id, content_hash=content_hash)
+                count += 1
+    return count
+
+
+def sweep(*, now=None) -> dict[str, int]:
+    with single_flight("sweep", ttl_seconds=120) as leading:
+        if not leading:
+            return {"recovered": 0, "reconciles": 0}
+        now = now or timezone.now()
+        workers_observe()
+        grace = now - timedelta(seconds=engine_setting("PAUTA_REQUEUE_AFTER_SECONDS"))
+        requeue_before = min(grace, _requeue_before(now))
+        recovered = publications_recover_stuck(now=now)
+        lost_reads = Publication.objects.filter(
+            status=P.UNCONFIRMED, next_attempt_at__lte=grace, queued_at__lt=requeue_before
+        )
+        reconciles = 0
+        for publication_id in lost_reads.values_list("pk", flat=True)[:BATCH]:
+            if _mark_queued(publication_id, now=now, stale_before=requeue_before):
+                enqueue_reconcile(publication_id=publication_id)
+                reconciles += 1
+    return {"recovered": recovered, "reconciles": reconciles}

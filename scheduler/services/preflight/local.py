@@ -1,0 +1,54 @@
+"""Checks answered from the database alone: pause, approval, style guide."""
+
+from django.utils.translation import gettext as _
+
+from calendar_app.models import Post, PostStatus
+from calendar_app.services.content import post_content_hash
+from calendar_app.services.style import post_lint
+from calendar_app.services.workflow import current_approvals
+from scheduler.services.preflight.verdicts import CheckResult, verdict_from
+
+PUBLISHABLE = {PostStatus.APPROVED, PostStatus.PUBLISHING, PostStatus.UNCONFIRMED}
+
+
+def paused_check(*, post: Post) -> CheckResult:
+    workspace = post.workspace
+    if not workspace.paused:
+        return CheckResult("paused", "pass", _("Publishing is not paused."))
+    reason = workspace.paused_reason or _("no reason given")
+    return verdict_from(
+        "paused",
+        [
+            _("Publishing is paused in %(workspace)s: %(reason)s.")
+            % {"workspace": workspace.name, "reason": reason}
+        ],
+        "",
+    )
+
+
+def approval_check(*, post: Post, expected_hash: str | None = None) -> CheckResult:
+    """The content is what was approved (hash recomputed now, not trusted from the row) and the approvals
+    come from people who are still reviewers of the workspace (`current_approvals` counts only those)."""
+    problems: list[str] = []
+    if post.status not in PUBLISHABLE:
+        problems.append(
+            _("The post is “%(status)s”, not approved.") % {"status": PostStatus(post.status).label}
+        )
+    actual_hash = post_content_hash(post)
+    if actual_hash != post.content_hash or (expected_hash and expected_hash != actual_hash):
+        problems.append(_("The content changed after it was approved."))
+    workspace = post.workspace
+    valid = [approval for approval in current_approvals(post) if approval.reviewer_id != post.author_id]
+    if len(valid) < workspace.approvals_required:
+        problems.append(
+            _("It needs %(required)d approval(s) from current reviewers; it has %(count)d.")
+            % {"required": workspace.approvals_required, "count": len(valid)}
+        )
+    names = ", ".join(str(approval.reviewer) for approval in valid)
+    return verdict_from("approval", problems, _("Approved by %(names)s.") % {"names": names})
+
+
+def style_check(*, post: Post) -> CheckResult:
+    errors = [finding for finding in post_lint(post=post) if finding["level"] == "error"]
+    problems = [_("Style guide: %(message)s") % {"message": finding["message"]} for finding in errors]
+    return verdict_from("style", list(dict.fromkeys(problems)), _("No style-guide errors."))

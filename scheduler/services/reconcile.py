@@ -1,0 +1,167 @@
+"""Settling publications whose outcome is unknown, and recovering those whose worker died.
+
+Unconfirmed (the network went silent after the request was sent): the account's recent posts are read
+back; found means published, still missing after a second look means it was not published, and it is
+marked failed — never sent again automatically, because the network may simply be slow to show it.
+
+Worker lost (the claim's lease expired: the process was killed mid-publish): read back the same way;
+found means published, missing means it is sent again with the same idempotency key, which the network
+uses to drop a repeat if the dead worker's request did arrive after all.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calendar_app.models import Post
+from scheduler.adapters import AdapterError, TransientError
+from scheduler.models import Publication, PublishAttempt
+from scheduler.services.channels import CallLog, channel_adapter
+from scheduler.services.engine_settings import engine_setting
+from scheduler.services.leases import lease_held, lease_seconds
+from scheduler.services.outcomes import AttemptRecord, outcome_unconfirmed, post_settle
+from scheduler.services.queueing import enqueue_publish, enqueue_reconcile
+
+log = logging.getLogger(__name__)
+P = Publication.Status
+READS_BEFORE_GIVING_UP = 2
+
+
+def publications_recover_stuck(*, now=None) -> int:
+    """Claims older than a lease with no live lease belong to a dead worker."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=lease_seconds())
+    recovered = 0
+    for publication in Publication.objects.filter(status=P.PUBLISHING, claimed_at__lt=cutoff):
+        if lease_held(publication_id=publication.pk, token=publication.claim_token):
+            continue
+        reason = _("The worker %(worker)s stopped while publishing; checking whether the post went out.") % {
+            "worker": publication.claimed_by or "?"
+        }
+        attempt = AttemptRecord(started_at=now, worker="sweeper", summary=reason)
+        if outcome_unconfirmed(
+            publication=publication,
+            token=publication.claim_token,
+            reason=reason,
+            attempt=attempt,
+            worker_lost=True,
+        ):
+            recovered += 1
+            log.warning(
+                "publication %s recovered from dead worker %s", publication.pk, publication.claimed_by
+            )
+    return recovered
+
+
+def publication_reconcile(*, publication_id: int, worker: str) -> str:
+    publication = Publication.objects.select_related("post", "channel").filter(pk=publication_id).first()
+    if publication is None or publication.status != P.UNCONFIRMED:
+        return "settled"
+    attempt = AttemptRecord(started_at=timezone.now(), worker=worker)
+    calls = CallLog()
+    since = (publication.claimed_at or publication.scheduled_at) - timedelta(minutes=5)
+    try:
+        found = channel_adapter(channel=publication.channel, recorder=calls).find_published(
+            publication.idempotency_key, since=since, text=publication.post.text_for(publication.channel_id)
+        )
+    except (AdapterError, ValueError) as exc:
+        attempt.calls, attempt.summary = calls.as_data(), str(exc)
+        return _read_failed(publication, attempt, transient=isinstance(exc, TransientError))
+    attempt.calls = calls.as_data()
+    attempt.http_status = calls.records[-1].status if calls.records else None
+    if found is not None:
+        attempt.summary = found.raw_summary
+        return _settle(publication, attempt, P.PUBLISHED, remote_id=found.remote_id, remote_url=found.url)
+    return _not_found(publication, attempt)
+
+
+def _not_found(publication: Publication, attempt: AttemptRecord) -> str:
+    if publication.worker_lost:
+        if publication.attempt_count >= engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS"):
+            reason = _("Not published: the workers kept stopping while sending it.")
+            return _settle(publication, attempt, P.FAILED, reason=reason)
+        attempt.summary = _("Not on the network; sending it again.")
+        return _settle(publication, attempt, P.SCHEDULED)
+    reads = publication.attempts.filter(outcome=PublishAttempt.Outcome.NOT_FOUND).count() + 1
+    if reads < READS_BEFORE_GIVING_UP:
+        attempt.summary = _("Not among the account's recent posts yet; looking again shortly.")
+        return _later(publication, attempt, outcome=PublishAttempt.Outcome.NOT_FOUND)
+    reason = _(
+        "The network never confirmed the post and it is not among the account's recent posts, so it was not "
+        "published. Retry to send it again."
+    )
+    return _settle(
+        publication, attempt, P.FAILED, reason=f"{publication.channel.get_network_display()}: {reason}"
+    )
+
+
+def _read_failed(publication: Publication, attempt: AttemptRecord, *, transient: bool) -> str:
+    reads = publication.attempts.filter(outcome=PublishAttempt.Outcome.READ_FAILED).count() + 1
+    if transient and reads < engine_setting("PAUTA_RECONCILE_MAX_ATTEMPTS"):
+        return _later(publication, attempt, outcome=PublishAttempt.Outcome.READ_FAILED)
+    if publication.worker_lost:
+        # Cannot look, but the idempotency key makes a resend safe: the network drops a repeat.
+        attempt.summary = _("Could not read the account back (%(error)s); sending it again.") % {
+            "error": attempt.summary
+        }
+        return _settle(publication, attempt, P.SCHEDULED, outcome=PublishAttempt.Outcome.READ_FAILED)
+    reason = _("The post could not be confirmed: %(error)s. Check the account, then retry.") % {
+        "error": attempt.summary
+    }
+    return _settle(publication, attempt, P.FAILED, reason=reason)
+
+
+@transaction.atomic
+def _later(publication: Publication, attempt: AttemptRecord, *, outcome: str) -> str:
+    now = timezone.now()
+    due = now + timedelta(seconds=4 * engine_setting("PAUTA_RECONCILE_AFTER_SECONDS"))
+    moved = Publication.objects.filter(pk=publication.pk, status=P.UNCONFIRMED).update(
+        next_attempt_at=due, queued_at=now
+    )
+    attempt.save(publication_id=publication.pk, outcome=outcome)
+    if moved:
+        enqueue_reconcile(publication_id=publication.pk, eta=due)
+    return "later"
+
+
+@transaction.atomic
+def _settle(
+    publication: Publication,
+    attempt: AttemptRecord,
+    status: str,
+    *,
+    reason: str = "",
+    remote_id: str = "",
+    remote_url: str = "",
+    outcome: str | None = None,
+) -> str:
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("workspace", "author")
+        .get(pk=publication.post_id)
+    )
+    now = timezone.now()
+    changes: dict = {"status": status, "worker_lost": False}
+    if status == P.PUBLISHED:
+        changes.update(
+            published_at=now, remote_id=remote_id[:255], remote_url=remote_url[:500], failure_reason=""
+        )
+        outcome = PublishAttempt.Outcome.PUBLISHED
+    elif status == P.SCHEDULED:
+        changes.update(next_attempt_at=now, queued_at=now)
+        outcome = outcome or PublishAttempt.Outcome.NOT_FOUND
+    else:
+        changes.update(failure_reason=reason[:2000])
+        outcome = PublishAttempt.Outcome.FAILED
+    won = Publication.objects.filter(pk=publication.pk, status=P.UNCONFIRMED).update(**changes)
+    attempt.summary = attempt.summary or reason
+    attempt.save(publication_id=publication.pk, outcome=outcome)
+    if not won:
+        return "settled"
+    if status == P.SCHEDULED:
+        enqueue_publish(publication_id=publication.pk, content_hash=publication.content_hash)
+    post_settle(post=post)
+    return {P.PUBLISHED: "published", P.SCHEDULED: "resend"}.get(status, "failed")

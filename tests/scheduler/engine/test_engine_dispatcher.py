@@ -1,0 +1,204 @@
+"""The dispatcher and the sweeper, against the real broker (Redis): what they enqueue, with which ETA, and
+how they recover work a dead worker or a lost message left behind."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from calendar_app.models import PostStatus
+from scheduler.models import Publication
+from scheduler.services.dispatcher import dispatch_due, sweep
+from scheduler.services.liveness import messages_possibly_lost_since, worker_booted, workers_observe
+from scheduler.services.publishing import publication_claim, publication_publish
+from scheduler.services.reconcile import publication_reconcile
+from tests.scheduler.engine.broker import broker_drain, broker_purge
+from tests.scheduler.engine.conftest import approved_post
+
+pytestmark = pytest.mark.django_db
+PUBLISH = "scheduler.tasks.publish_task"
+
+
+@pytest.fixture(autouse=True)
+def _empty_queue():
+    broker_purge()
+    yield
+    broker_purge()
+
+
+def run(function, capture, **kwargs):
+    """Services enqueue on commit; run the callbacks as a committed transaction would."""
+    with capture(execute=True):
+        return function(**kwargs)
+
+
+def test_dispatch_enqueues_due_soon_with_its_eta_and_only_once(brand, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    soon = approved_post(brand, when=now + timedelta(seconds=10))
+    approved_post(brand, when=now + timedelta(hours=2))
+    broker_drain()
+
+    counts = run(dispatch_due, django_capture_on_commit_callbacks, now=now)
+
+    publication = Publication.objects.get(post=soon)
+    published = [m for m in broker_drain() if m.task == PUBLISH]
+    assert counts["queued"] == 1
+    assert published[0].args == [publication.pk, publication.content_hash]
+    assert published[0].eta == soon.scheduled_at
+    assert publication.queued_at == now
+    assert (
+        run(dispatch_due, django_capture_on_commit_callbacks, now=now + timedelta(seconds=2))["queued"] == 0
+    )
+    assert [m for m in broker_drain() if m.task == PUBLISH] == []
+
+
+def test_dispatch_enqueues_one_preflight_per_post_ahead_of_time(brand, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    post = approved_post(brand, when=now + timedelta(minutes=8))
+    approved_post(brand, when=now + timedelta(minutes=25))
+    broker_drain()
+
+    counts = run(dispatch_due, django_capture_on_commit_callbacks, now=now)
+
+    preflights = [m for m in broker_drain() if m.task == "scheduler.tasks.preflight_task"]
+    assert counts["preflights"] == 1
+    assert preflights[0].args == [post.pk, post.content_hash]
+    assert run(dispatch_due, django_capture_on_commit_callbacks, now=now)["preflights"] == 0
+
+
+def test_paused_workspace_is_not_dispatched(brand, django_capture_on_commit_callbacks):
+    from scheduler.services.pause import workspace_pause
+
+    approved_post(brand, when=timezone.now() + timedelta(seconds=5))
+    workspace_pause(workspace=brand.workspace, user=brand.admin, reason="Crisis")
+    broker_drain()
+
+    counts = run(dispatch_due, django_capture_on_commit_callbacks)
+
+    assert counts == {"queued": 0, "requeued": 0, "preflights": 0}
+
+
+def test_late_publications_are_not_sent_twice_while_workers_are_merely_busy(
+    brand, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    post = approved_post(brand, when=now - timedelta(seconds=10))
+    Publication.objects.filter(post=post).update(queued_at=now - timedelta(seconds=30))
+    worker_booted()  # the worker holding its message started, and the broker was up, before it was queued
+    messages_possibly_lost_since()
+    Publication.objects.filter(post=post).update(queued_at=timezone.now())
+    broker_drain()
+
+    counts = run(dispatch_due, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=10))
+
+    assert counts["requeued"] == 0
+    assert [m for m in broker_drain() if m.task == PUBLISH] == []
+
+
+def test_a_message_lost_with_its_worker_is_enqueued_again(brand, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    post = approved_post(brand, when=now - timedelta(seconds=10))
+    Publication.objects.filter(post=post).update(queued_at=now - timedelta(seconds=30))
+    worker_booted()  # a worker (re)started after it was queued: the old one may have died holding it
+    broker_drain()
+
+    counts = run(dispatch_due, django_capture_on_commit_callbacks, now=timezone.now())
+
+    assert counts["requeued"] == 1
+    assert [m.task for m in broker_drain()].count(PUBLISH) == 1
+    assert run(dispatch_due, django_capture_on_commit_callbacks)["requeued"] == 0
+
+
+def test_a_vanished_worker_heartbeat_counts_as_a_loss(brand, django_capture_on_commit_callbacks):
+    from scheduler.heartbeat import HEARTBEAT_PREFIX, redis_client
+
+    client = redis_client()
+    client.set(HEARTBEAT_PREFIX + "w9@host", "1", ex=30)
+    workers_observe()
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=10))
+    Publication.objects.filter(post=post).update(queued_at=timezone.now() - timedelta(seconds=20))
+    client.delete(HEARTBEAT_PREFIX + "w9@host")  # it died without a word
+    broker_drain()
+
+    counts = run(sweep, django_capture_on_commit_callbacks)
+    counts.update(run(dispatch_due, django_capture_on_commit_callbacks))
+
+    assert counts["requeued"] == 1
+
+
+def test_sweeper_recovers_a_claim_whose_worker_died_and_it_goes_out_once(
+    brand, mastodon, django_capture_on_commit_callbacks
+):
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    claim = publication_claim(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
+    )
+    assert not isinstance(claim, str)
+    later = timezone.now() + timedelta(seconds=30)  # the dead worker's lease never existed or has expired
+
+    counts = run(sweep, django_capture_on_commit_callbacks, now=later)
+
+    publication.refresh_from_db()
+    assert counts["recovered"] == 1
+    assert (publication.status, publication.worker_lost) == ("unconfirmed", True)
+    assert "scheduler.tasks.reconcile_task" in [m.task for m in broker_drain()]
+
+    assert (
+        run(
+            publication_reconcile,
+            django_capture_on_commit_callbacks,
+            publication_id=publication.pk,
+            worker="w2",
+        )
+        == "resend"
+    )
+    publication.refresh_from_db()
+    assert publication.status == "scheduled"
+    outcome = publication_publish(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w2"
+    )
+    assert outcome == "published"
+    assert len(mastodon.statuses) == 1
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHED
+
+
+def test_recovered_claim_already_on_the_network_is_settled_without_posting_again(
+    brand, mastodon, django_capture_on_commit_callbacks
+):
+    """The worker was killed after the network created the post but before it recorded the answer."""
+    from scheduler.services.channels import channel_adapter
+    from scheduler.services.publishing import publication_request
+
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    claim = publication_claim(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
+    )
+    channel_adapter(channel=brand.channel).publish(publication_request(publication=claim.publication))
+
+    run(sweep, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=30))
+    outcome = run(
+        publication_reconcile, django_capture_on_commit_callbacks, publication_id=publication.pk, worker="w2"
+    )
+
+    publication.refresh_from_db()
+    assert outcome == "published"
+    assert publication.remote_id == mastodon.statuses[0]["id"]
+    assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 1
+
+
+def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on_commit_callbacks):
+    from scheduler.services.leases import publication_lease
+
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    claim = publication_claim(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
+    )
+    with publication_lease(publication_id=publication.pk, token=claim.token):
+        counts = run(sweep, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=30))
+    assert counts["recovered"] == 0
+    publication.refresh_from_db()
+    assert publication.status == "publishing"
