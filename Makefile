@@ -36,9 +36,10 @@ lint: test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# makemessages needs GNU gettext; the catalogue is compiled with polib, so running Pauta never does.
 messages: test-deps
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=tests
-	$(PY) manage.py compilemessages -l es --ignore=.venv
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules
+	$(PY) -c "import polib; polib.pofile('locale/es/LC_MESSAGES/django.po').save_as_mofile('locale/es/LC_MESSAGES/django.mo')"
 
 bench: test-deps
 	$(PY) bench/style.py
