@@ -189,11 +189,14 @@ def post_detail(request, pk):
         "revisions": list(post.revisions.order_by("-number").select_related("author")),
         "diff": _diff_for(request, post),
         "preflight": post_latest_preflight(post=post),
-        "approve_form": ApproveForm(initial={"expected_hash": post.content_hash}),
-        "changes_form": RequestChangesForm(),
-        "cancel_form": CancelForm(),
-        "reschedule_form": RescheduleForm(workspace=workspace, initial={"scheduled_at": post.scheduled_at}),
-        "comment_form": CommentForm(),
+        # Several forms share field names (`comment`); own ids keep each label tied to its own field.
+        "approve_form": ApproveForm(initial={"expected_hash": post.content_hash}, auto_id="approve-%s"),
+        "changes_form": RequestChangesForm(auto_id="changes-%s"),
+        "cancel_form": CancelForm(auto_id="cancel-%s"),
+        "reschedule_form": RescheduleForm(
+            workspace=workspace, initial={"scheduled_at": post.scheduled_at}, auto_id="reschedule-%s"
+        ),
+        "comment_form": CommentForm(auto_id="comment-%s"),
     }
     with timezone.override(workspace.tzinfo):
         return render(request, "calendar_app/post_detail.html", context)
