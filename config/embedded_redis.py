@@ -29,13 +29,20 @@ def embedded_redis_start(
     process = subprocess.Popen(
         [
             redis_server_binary(),
-            "--port", "0",
-            "--unixsocket", str(socket_path),
-            "--unixsocketperm", "700",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(socket_path.parent),
-            "--logfile", str(socket_path.parent / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket_path),
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(socket_path.parent),
+            "--logfile",
+            str(socket_path.parent / "redis.log"),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -49,7 +56,9 @@ def embedded_redis_start(
             break
         time.sleep(0.05)
     process.kill()
-    raise RuntimeError(f"embedded Redis did not start on {socket_path}; see {socket_path.parent / 'redis.log'}")
+    raise RuntimeError(
+        f"embedded Redis did not start on {socket_path}; see {socket_path.parent / 'redis.log'}"
+    )
 
 
 def _answers(socket_path: Path) -> bool:

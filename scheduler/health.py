@@ -44,4 +44,6 @@ def _worker() -> str:
 def healthz(request):
     checks = {"database": _timed(_database), "broker": _timed(_broker), "worker": _timed(_worker)}
     healthy = all(check["status"] == "up" for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

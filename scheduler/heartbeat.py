@@ -13,14 +13,16 @@ def redis_client() -> redis.Redis:
 
 
 def heartbeat_loop(worker_name: str, stop: threading.Event) -> None:
+    """Beats at once, then every interval until `stop` is set: a worker is seen alive as soon as it is ready."""
     interval = settings.PAUTA_WORKER_HEARTBEAT_SECONDS
     client = redis_client()
-    while not stop.is_set():
+    while True:
         try:
             client.set(HEARTBEAT_PREFIX + worker_name, "1", ex=interval * 3)
         except redis.RedisError as exc:
             log.warning("worker heartbeat could not reach Redis: %s", exc)
-        stop.wait(interval)
+        if stop.wait(interval):
+            return
 
 
 def live_workers() -> list[str]:

@@ -64,4 +64,6 @@ def member(workspace: Workspace, role: str = Role.AUTHOR, username: str | None =
 def make_post(workspace: Workspace, author, *, body: str = "Hola, mundo", channels=None, when=None, **extra):
     channels = channels if channels is not None else [ChannelFactory(workspace=workspace)]
     when = when or timezone.now() + timedelta(days=2)
-    return post_create(workspace=workspace, user=author, body=body, channels=channels, scheduled_at=when, **extra)
+    return post_create(
+        workspace=workspace, user=author, body=body, channels=channels, scheduled_at=when, **extra
+    )

@@ -164,9 +164,15 @@ CELERY_TIMEZONE = "UTC"
 # Exactly one beat sends these: a second one finds the Redis leader lock taken and stays idle (scheduler/beat.py).
 CELERY_BEAT_SCHEDULER = "scheduler.beat:LeaderScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-due-publications": {"task": "scheduler.tasks.dispatch_due_task", "schedule": timedelta(seconds=2)},
+    "dispatch-due-publications": {
+        "task": "scheduler.tasks.dispatch_due_task",
+        "schedule": timedelta(seconds=2),
+    },
     "sweep-stuck-publications": {"task": "scheduler.tasks.sweep_task", "schedule": timedelta(seconds=5)},
-    "resume-paused-workspaces": {"task": "scheduler.tasks.auto_resume_task", "schedule": timedelta(seconds=30)},
+    "resume-paused-workspaces": {
+        "task": "scheduler.tasks.auto_resume_task",
+        "schedule": timedelta(seconds=30),
+    },
 }
 
 PAUTA_CREDENTIALS_KEY = env_str("PAUTA_CREDENTIALS_KEY", "")

@@ -7,7 +7,9 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings.base import *  # noqa: F403
 from config.env import env_bool, env_str
 
-MISSING = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY") if not os.environ.get(name)]
+MISSING = [
+    name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY") if not os.environ.get(name)
+]
 if MISSING:
     raise ImproperlyConfigured(
         "Pauta will not start in production without these environment variables: " + ", ".join(MISSING)

@@ -51,14 +51,22 @@ def _health(port: int):
 
 
 def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update(PAUTA_VAR_DIR=str(tmp_path), PAUTA_DEMO_PASSWORD="launcher-test-pw")
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
     port = _free_port()
     launcher = subprocess.Popen(
         [*manage, "run_pauta", "--port", str(port), "--concurrency", "1"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 90
@@ -76,5 +84,9 @@ def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(tmp_path):
     assert "Pauta is running at" in output
     assert "launcher-test-pw" in output
     time.sleep(1)
-    alive = [pid for pid in started if os.path.exists(f"/proc/{pid}") and "zombie" not in open(f"/proc/{pid}/status").read()]
+    alive = [
+        pid
+        for pid in started
+        if os.path.exists(f"/proc/{pid}") and "zombie" not in open(f"/proc/{pid}/status").read()
+    ]
     assert alive == [], f"processes left behind: {alive}"

@@ -8,9 +8,15 @@ BOOT = "import django; django.setup(); from django.conf import settings; print('
 
 
 def _boot_production(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY"}
+    }
     clean.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
-    return subprocess.run([sys.executable, "-c", BOOT], cwd=BASE_DIR, env=clean, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", BOOT], cwd=BASE_DIR, env=clean, capture_output=True, text=True
+    )
 
 
 def test_production_refuses_to_start_without_secrets():

@@ -17,7 +17,9 @@ def test_compiled_spanish_catalogue_matches_its_source():
     po = polib.pofile(str(LOCALE / "django.po"))
     with open(LOCALE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    translated = [entry for entry in po if entry.translated() and not entry.obsolete and not entry.msgid_plural]
+    translated = [
+        entry for entry in po if entry.translated() and not entry.obsolete and not entry.msgid_plural
+    ]
     assert len(translated) > 50
     stale = [entry.msgid for entry in translated if compiled.gettext(entry.msgid) != entry.msgstr]
     assert stale == [], f"django.mo is out of date for: {stale[:5]} (run `make messages`)"

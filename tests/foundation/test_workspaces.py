@@ -47,7 +47,9 @@ def test_api_token_auth_and_json_errors(client, two_brands):
     bad = client.post("/api/v1/auth/token/", {"username": user.username, "password": "wrong"})
     assert bad.status_code == 400
     assert set(bad.json()) == {"error", "message", "details"}
-    token = client.post("/api/v1/auth/token/", {"username": user.username, "password": "pw-Secret-123"}).json()["token"]
+    token = client.post(
+        "/api/v1/auth/token/", {"username": user.username, "password": "pw-Secret-123"}
+    ).json()["token"]
     anonymous = client.get("/api/v1/workspaces/")
     assert anonymous.status_code == 401
     assert anonymous.json()["error"] == "not_authenticated"

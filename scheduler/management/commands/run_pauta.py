@@ -47,13 +47,35 @@ class Command(BaseCommand):
             self._start("web", [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"])
             self._start(
                 "worker",
-                [python, "-m", "celery", "-A", "config", "worker", "-l", "info",
-                 "--concurrency", str(concurrency), "-n", "worker@%h"],
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "-l",
+                    "info",
+                    "--concurrency",
+                    str(concurrency),
+                    "-n",
+                    "worker@%h",
+                ],
             )
             self._start(
                 "beat",
-                [python, "-m", "celery", "-A", "config", "beat", "-l", "info",
-                 "-s", str(var_dir / "celerybeat-schedule")],
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "beat",
+                    "-l",
+                    "info",
+                    "-s",
+                    str(var_dir / "celerybeat-schedule"),
+                ],
             )
             self._announce(port)
             while True:
