@@ -10,9 +10,11 @@ def pauta(request) -> dict:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         workspace = getattr(request, "workspace", None)
+        roles = membership_roles_for_user(user=user)
         context.update(
             nav_workspaces=workspace_list_for_user(user=user),
-            nav_roles=membership_roles_for_user(user=user),
+            nav_roles=roles,
+            current_role=roles.get(workspace.pk) if workspace else None,
             nav_unread_count=notification_unread_count(user=user),
             current_workspace=workspace,
         )

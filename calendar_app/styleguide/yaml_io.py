@@ -60,8 +60,9 @@ def guide_to_yaml(rules: Iterable[Mapping[str, Any] | RuleSpec], *, language: st
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
 
 
-def guide_from_yaml(text: str) -> tuple[str, list[RuleSpec]]:
-    """``(language, rules)`` from a YAML guide, or ``GuideImportError`` listing every problem."""
+def guide_from_yaml(text: str) -> tuple[str | None, list[RuleSpec]]:
+    """``(language, rules)`` from a YAML guide, or ``GuideImportError`` listing every problem. A file without
+    ``language`` (pasted by hand, say) gives None: the rules then follow the workspace's language."""
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise GuideImportError([(None, f"The file is too large (at most {MAX_YAML_BYTES // 1000} kB).")])
     try:
@@ -115,7 +116,7 @@ def _document(data: Any, lines: dict[Path, int]) -> tuple[str, list[Any]]:
             (lines.get(("version",)), f"Unsupported version {data.get('version')!r}; expected 1.")
         )
     language = data.get("language")
-    if language not in LANGUAGES:
+    if language is not None and language not in LANGUAGES:
         problems.append((lines.get(("language",)), f"Unknown language {language!r}; use es or en."))
     rules = data.get("rules")
     if not isinstance(rules, list):

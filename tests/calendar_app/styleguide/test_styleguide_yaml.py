@@ -202,3 +202,11 @@ def test_export_validates_and_refuses_unknown_languages():
     with pytest.raises(ValueError):
         guide_to_yaml([], language="fr")
     assert guide_from_yaml(guide_to_yaml([], language="en")) == ("en", [])
+
+
+def test_a_guide_without_language_is_accepted_and_says_none():
+    language, rules = guide_from_yaml(
+        "version: 1\nrules:\n  - kind: existence\n    level: error\n    message: No\n    params:\n      words: [gratis]\n"
+    )
+    assert language is None
+    assert [rule.kind for rule in rules] == ["existence"]
