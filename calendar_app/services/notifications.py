@@ -4,19 +4,27 @@ from collections.abc import Iterable
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from calendar_app.models import Membership, Notification, Role
+from calendar_app.services.messages import is_message, message_render
 
 MAX_ID = 2**63 - 1
 
 
 def notification_send(
-    *, users: Iterable, workspace, kind: str, message: str, post=None
+    *, users: Iterable, workspace, kind: str, message: str | dict, post=None
 ) -> list[Notification]:
+    """`message` is best a `calendar_app.services.messages.message(...)`: the bell then shows it in each
+    reader's language; the e-mail goes out in the workspace's language."""
     recipients = {user.pk: user for user in users if user is not None}
+    content = message if is_message(message) else {}
+    with translation.override(workspace.language):
+        message = message_render(message)
     created = [
-        Notification.objects.create(user=user, workspace=workspace, post=post, kind=kind, message=message)
+        Notification.objects.create(
+            user=user, workspace=workspace, post=post, kind=kind, message=message, content=content
+        )
         for user in recipients.values()
     ]
     emails = [user.email for user in recipients.values() if user.email]

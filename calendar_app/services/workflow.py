@@ -10,10 +10,12 @@ from functools import wraps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calendar_app.errors import InvalidInputError, PermissionDeniedError, TransitionError
 from calendar_app.models import Approval, Membership, Notification, Post, PostStatus, Role
 from calendar_app.services.audit import audit_record
+from calendar_app.services.messages import message
 from calendar_app.services.notifications import notification_send, workspace_members_with_role
 from calendar_app.services.permissions import role_has, role_require
 
@@ -186,7 +188,7 @@ def post_submit(*, post: Post, user) -> Post:
         errors, _warnings = _style_errors_and_warnings(post)
         _refuse_style_errors(post, errors)
         _move(post, action="submit", target=transition.target, actor=user)
-        _notify_reviewers(post, user, _("%(user)s submitted “%(post)s” for review."))
+        _notify_reviewers(post, user, gettext_noop("%(user)s submitted “%(post)s” for review."))
     return post
 
 
@@ -206,8 +208,12 @@ def post_request_changes(*, post: Post, user, comment: str) -> Post:
             workspace=post.workspace,
             post=post,
             kind=Notification.Kind.CHANGES_REQUESTED,
-            message=_("%(user)s asked for changes to “%(post)s”: %(comment)s")
-            % {"user": user, "post": post.display_title, "comment": comment.strip()},
+            message=message(
+                gettext_noop("%(user)s asked for changes to “%(post)s”: %(comment)s"),
+                user=str(user),
+                post=post.display_title,
+                comment=comment.strip(),
+            ),
         )
     return post
 
@@ -258,8 +264,10 @@ def post_approve(
                 workspace=post.workspace,
                 post=post,
                 kind=Notification.Kind.APPROVED,
-                message=_("“%(post)s” was approved and will go out as scheduled.")
-                % {"post": post.display_title},
+                message=message(
+                    gettext_noop("“%(post)s” was approved and will go out as scheduled."),
+                    post=post.display_title,
+                ),
             )
         else:
             audit_record(
@@ -321,7 +329,9 @@ def post_reschedule(*, post: Post, user, scheduled_at) -> Post:
                 "The author moved it, so its approvals were withdrawn: it needs approving for the new time."
             )
             _notify_reviewers(
-                post, user, _("%(user)s moved “%(post)s”; it needs approving again for the new time.")
+                post,
+                user,
+                gettext_noop("%(user)s moved “%(post)s”; it needs approving again for the new time."),
             )
         elif post.status == S.FAILED and len(approvals) >= post.workspace.approvals_required:
             target, reason = S.APPROVED, ""
@@ -339,7 +349,7 @@ def _notify_reviewers(post: Post, user, template: str) -> None:
         workspace=post.workspace,
         post=post,
         kind=Notification.Kind.SUBMITTED,
-        message=template % {"user": user, "post": post.display_title},
+        message=message(template, user=str(user), post=post.display_title),
     )
 
 
