@@ -17,7 +17,10 @@ def is_message(value: Any) -> bool:
 
 
 def message_render(value: Any) -> str:
-    """The text in the active language; plain strings (older entries, network answers) pass through."""
+    """The text in the active language; plain strings (older entries, network answers) pass through, and a
+    list (several problems of one check) reads as one paragraph."""
+    if isinstance(value, list):
+        return " ".join(message_render(item) for item in value)
     if not is_message(value):
         return "" if value is None else str(value)
     params = {

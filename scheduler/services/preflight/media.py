@@ -7,9 +7,11 @@ image, Mastodon 16 MB) and files can go missing from storage, so pre-flight look
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image, UnidentifiedImageError
 
 from calendar_app.models import Post
+from calendar_app.services.messages import message
 from scheduler.models import Channel, Network
 from scheduler.services.preflight.verdicts import CheckResult, verdict_from
 
@@ -47,7 +49,7 @@ def _read_image(item) -> tuple[str | None, int, str | None]:
 def media_check(*, post: Post, channels: list[Channel]) -> CheckResult:
     items = list(post.media.all())
     if not items:
-        return CheckResult("media", "pass", _("No images attached."))
+        return verdict_from("media", [], message(gettext_noop("No images attached.")))
     problems: list[str] = []
     read = {item.pk: _read_image(item) for item in items}
     for channel in channels:
@@ -76,7 +78,9 @@ def media_check(*, post: Post, channels: list[Channel]) -> CheckResult:
             if pixels > limits.max_pixels:
                 problems.append(_("Image %(n)d has more pixels than %(channel)s accepts.") % values)
     unique = list(dict.fromkeys(problems))
-    return verdict_from("media", unique, _("%(count)d image(s) fit every channel.") % {"count": len(items)})
+    return verdict_from(
+        "media", unique, message(gettext_noop("%(count)d image(s) fit every channel."), count=len(items))
+    )
 
 
 def _megabytes(size: int) -> str:

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calendar_app.models import Notification, Post
+from calendar_app.services.messages import message
 from calendar_app.text.links import extract_links
 from scheduler.adapters import AdapterError, PermanentError, TransientError
 from scheduler.links import check_links
@@ -66,7 +68,7 @@ def links_check(
     the text has links)."""
     wanted = post_links(post=post, channels=channels)
     if not wanted:
-        return CheckResult("links", PASS, _("The text has no links.")), []
+        return verdict_from("links", [], message(gettext_noop("The text has no links."))), []
     entries = _reusable(reuse, wanted)
     if not entries:
         checkable = [url for url, info in wanted.items() if info["host"]]
@@ -89,7 +91,8 @@ def links_check(
         for url, info in wanted.items()
     ]
     problems = [_link_problem(entry) for entry in links if not entry["ok"]]
-    return verdict_from("links", problems, _("All %(count)d link(s) resolve.") % {"count": len(links)}), links
+    passed = message(gettext_noop("All %(count)d link(s) resolve."), count=len(links))
+    return verdict_from("links", problems, passed), links
 
 
 def _link_problem(entry: dict) -> str:
@@ -204,7 +207,7 @@ def identity_check(
         (problems if verdict == FAIL else deferred if verdict == DEFERRED else []).append(reason)
         if flag is not None:
             flags.append(flag)
-    passed = _("Every channel answered as its registered brand account.")
+    passed = message(gettext_noop("Every channel answered as its registered brand account."))
     return verdict_from("brand_account", problems, passed, deferred=deferred), entries, flags
 
 
