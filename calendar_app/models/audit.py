@@ -20,3 +20,6 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status or '-'} -> {self.to_status or '-'}"

@@ -27,9 +27,13 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
+    def __str__(self) -> str:
+        return self.message[:80]
+
     @property
     def text(self) -> str:
         """In the reader's language when it was stored as a message; `message` is its text when written."""
         from calendar_app.services.messages import message_render
 
         return message_render(self.content) if self.content else self.message
+

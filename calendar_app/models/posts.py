@@ -108,6 +108,9 @@ class PostMedia(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return self.alt_text[:60] or self.image.name
+
 
 class Revision(models.Model):
     """A snapshot of the content at each save, so reviewers can diff what changed since they last looked."""
@@ -127,6 +130,9 @@ class Revision(models.Model):
         ordering = ["post", "number"]
         constraints = [models.UniqueConstraint(fields=["post", "number"], name="revision_unique_number")]
 
+    def __str__(self) -> str:
+        return f"{self.post_id} r{self.number}"
+
 
 class Approval(models.Model):
     """An approval counts only while the post's content hash equals the one approved."""
@@ -142,6 +148,9 @@ class Approval(models.Model):
             models.UniqueConstraint(fields=["post", "reviewer", "content_hash"], name="approval_unique_reviewer_hash")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer} approved {self.post_id}"
+
 
 class Comment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
@@ -152,3 +161,6 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

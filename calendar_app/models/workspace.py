@@ -89,6 +89,9 @@ class UserPreference(models.Model):
     use_own_timezone = models.BooleanField(_("show times in my time zone"), default=False)
     current_workspace = models.ForeignKey(Workspace, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self.user}: {self.timezone or '-'}"
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
@@ -102,3 +105,6 @@ class CalendarFeedToken(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.workspace}"

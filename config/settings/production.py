@@ -4,8 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings.base import *  # noqa: F403
 from config.env import env_bool, env_str
+from config.settings.base import *  # noqa: F403
 
 MISSING = [
     name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY") if not os.environ.get(name)
