@@ -41,13 +41,13 @@ def race(*jobs, pause: float = 0.3, monkeypatch=None) -> list:
             connection.close()
 
     if monkeypatch is not None and pause:
-        original = workflow._style_errors_and_warnings
+        original = workflow.review._style_errors_and_warnings
 
         def slow(post):
             time.sleep(pause)
             return original(post)
 
-        monkeypatch.setattr(workflow, "_style_errors_and_warnings", slow)
+        monkeypatch.setattr(workflow.review, "_style_errors_and_warnings", slow)
     threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
     for thread in threads:
         thread.start()

@@ -1,0 +1,221 @@
+"""The transitions table and what every move shares: the row lock, the audit entry, the approvals that
+still count, and the moves the scheduler makes."""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calendar_app.errors import PermissionDeniedError, TransitionError
+from calendar_app.models import Membership, Notification, Post, PostStatus, Role
+from calendar_app.services.audit import audit_record
+from calendar_app.services.messages import message
+from calendar_app.services.notifications import notification_send, workspace_members_with_role
+from calendar_app.services.permissions import role_has
+
+S = PostStatus
+#: A failed post stays editable so its author can fix what pre-flight or the network refused.
+EDITABLE = {S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.FAILED}
+PLANNED = EDITABLE | {S.FAILED}
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str | None  # None: decided by the action itself (approve stays in review until N approvals)
+    role: str | None  # None: a system move made by the scheduler, never by a person
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.IN_REVIEW, Role.AUTHOR),
+    "request_changes": Transition(frozenset({S.IN_REVIEW}), S.CHANGES_REQUESTED, Role.REVIEWER),
+    "approve": Transition(frozenset({S.IN_REVIEW}), None, Role.REVIEWER),
+    "cancel": Transition(frozenset(PLANNED), S.CANCELLED, Role.AUTHOR),
+    "reschedule": Transition(frozenset(PLANNED), None, Role.AUTHOR),
+    "retry": Transition(frozenset({S.FAILED}), S.APPROVED, Role.REVIEWER),
+    "content_changed": Transition(
+        frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.FAILED}), S.DRAFT, None
+    ),
+    "return_to_review": Transition(frozenset({S.APPROVED, S.FAILED}), S.IN_REVIEW, None),
+    "start_publishing": Transition(frozenset({S.APPROVED}), S.PUBLISHING, None),
+    "mark_published": Transition(frozenset({S.PUBLISHING, S.UNCONFIRMED}), S.PUBLISHED, None),
+    "mark_failed": Transition(frozenset({S.APPROVED, S.PUBLISHING, S.UNCONFIRMED}), S.FAILED, None),
+    "mark_unconfirmed": Transition(frozenset({S.PUBLISHING}), S.UNCONFIRMED, None),
+    "publish_now": Transition(frozenset({S.IN_REVIEW}), S.APPROVED, Role.REVIEWER),
+}
+
+
+def _check(post: Post, action: str) -> Transition:
+    transition = TRANSITIONS[action]
+    if post.status not in transition.sources:
+        raise TransitionError(
+            _("A post that is “%(status)s” cannot be %(action)s.")
+            % {"status": PostStatus(post.status).label, "action": ACTION_LABELS[action]},
+            details={"status": post.status, "action": action},
+        )
+    return transition
+
+
+ACTION_LABELS = {
+    "submit": _("submitted for review"),
+    "request_changes": _("sent back with requested changes"),
+    "approve": _("approved"),
+    "cancel": _("cancelled"),
+    "reschedule": _("moved"),
+    "retry": _("retried"),
+    "content_changed": _("returned to draft"),
+    "return_to_review": _("returned to review"),
+    "start_publishing": _("published"),
+    "mark_published": _("marked published"),
+    "mark_failed": _("marked failed"),
+    "mark_unconfirmed": _("marked unconfirmed"),
+    "publish_now": _("sent to publish now"),
+}
+
+
+SYNCED_FIELDS = ("status", "status_reason", "submitted_at", "scheduled_at", "updated_at")
+
+
+def _updates_caller(transition_function):
+    """Each transition works on a freshly locked copy of the row; this copies the outcome back onto the
+    object the caller passed, so code that keeps using it (the demo seed, views) never sees a stale status."""
+
+    @wraps(transition_function)
+    def wrapper(*, post: Post, **kwargs) -> Post:
+        result = transition_function(post=post, **kwargs)
+        if result is not post:
+            for field in SYNCED_FIELDS:
+                setattr(post, field, getattr(result, field))
+        return result
+
+    return wrapper
+
+
+def _locked(post: Post) -> Post:
+    return Post.objects.select_for_update().select_related("workspace", "author").get(pk=post.pk)
+
+
+def _move(
+    post: Post,
+    *,
+    action: str,
+    target: str,
+    actor=None,
+    comment: str = "",
+    reason: str = "",
+    details: dict | None = None,
+    **audit,
+) -> Post:
+    """The revision number goes into the audit entry so a reviewer's diff starts from what they last saw."""
+    source = post.status
+    post.status = target
+    post.status_reason = reason
+    fields = ["status", "status_reason", "updated_at"]
+    if action == "submit":
+        post.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    post.save(update_fields=fields)
+    audit_record(
+        workspace=post.workspace,
+        post=post,
+        actor=actor,
+        action=action,
+        from_status=source,
+        to_status=target,
+        comment=comment,
+        details={"revision": post.revision_count, **(details or {})},
+        **audit,
+    )
+    return post
+
+
+def current_approvals(post: Post):
+    """Approvals of the current content by people who are still reviewers (or admins) of the workspace."""
+    reviewer_roles = [role for role in Role.values if Role.rank(role) >= Role.rank(Role.REVIEWER)]
+    reviewers = Membership.objects.filter(workspace_id=post.workspace_id, role__in=reviewer_roles).values(
+        "user_id"
+    )
+    return post.approvals.filter(content_hash=post.content_hash, reviewer_id__in=reviewers).select_related(
+        "reviewer"
+    )
+
+
+def _require_author_or_reviewer(post: Post, user, membership, message: str) -> None:
+    if post.author_id != user.pk and not membership.has_role(Role.REVIEWER):
+        raise PermissionDeniedError(message)
+
+
+def _style_errors_and_warnings(post: Post) -> tuple[list[dict], list[dict]]:
+    from calendar_app.services.style import post_lint
+
+    findings = post_lint(post=post)
+    return (
+        [f for f in findings if f["level"] == "error"],
+        [f for f in findings if f["level"] == "warning"],
+    )
+
+
+def _refuse_style_errors(post: Post, errors: list[dict]) -> None:
+    if errors:
+        raise TransitionError(
+            _("The style guide reports %(count)d error(s): %(first)s")
+            % {"count": len(errors), "first": errors[0]["message"]},
+            details={"findings": errors},
+        )
+
+
+def _notify_reviewers(post: Post, user, template: str) -> None:
+    reviewers = [
+        u for u in workspace_members_with_role(workspace=post.workspace, role=Role.REVIEWER) if u != user
+    ]
+    notification_send(
+        users=reviewers,
+        workspace=post.workspace,
+        post=post,
+        kind=Notification.Kind.SUBMITTED,
+        message=message(template, user=str(user), post=post.display_title),
+    )
+
+
+def post_content_changed(*, post: Post, actor, old_hash: str) -> Post:
+    """Called by the content service inside its transaction after a save: changed content drops approvals."""
+    if post.content_hash == old_hash or post.status not in TRANSITIONS["content_changed"].sources:
+        return post
+    if post.status == S.CHANGES_REQUESTED:
+        reason = _("Edited after changes were requested. Submit it for review again when it is ready.")
+    else:
+        reason = _("The content changed after review, so earlier approvals no longer count. Submit it again.")
+    _move(
+        post,
+        action="content_changed",
+        target=S.DRAFT,
+        actor=actor,
+        reason=reason,
+        details={"old_hash": old_hash, "new_hash": post.content_hash},
+    )
+    _publications_sync(post)
+    return post
+
+
+def post_system_transition(
+    *, post: Post, action: str, reason: str = "", preflight_report=None, details=None
+) -> Post:
+    """Moves made by the scheduler (publishing outcomes, pause/resume); the caller holds the transaction."""
+    transition = _check(post, action)
+    if transition.role is not None:
+        raise ValueError(f"{action} is not a system transition")
+    target = transition.target
+    return _move(
+        post, action=action, target=target, reason=reason, preflight_report=preflight_report, details=details
+    )
+
+
+def user_can_review(*, user, post: Post) -> bool:
+    return post.author_id != user.pk and role_has(user=user, workspace=post.workspace, role=Role.REVIEWER)
+
+
+def _publications_sync(post: Post) -> None:
+    from scheduler.services.publications import publications_sync_for_post
+
+    publications_sync_for_post(post=post)
