@@ -38,21 +38,24 @@ import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from datetime import timedelta  # noqa: E402
+
 BENCH_SETTINGS = {"PAUTA_LINK_ALLOW_HOSTS": ["127.0.0.1"]}
 
 
-def configure(database_url: str | None) -> Path:
-    """Environment for this process and the workers it starts, before Django is set up."""
+def configure(database_url: str | None) -> tuple[Path, object]:
+    """Environment for this process and the workers it starts, before Django is set up; returns the temporary
+    directory and the embedded Redis process started here (None when REDIS_URL names a server)."""
     var = Path(tempfile.mkdtemp(prefix="pauta-bench-"))
     os.environ["PAUTA_VAR_DIR"] = str(var)
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{var / 'bench.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.support.worker_settings"
     os.environ["PAUTA_TEST_SETTINGS"] = json.dumps(BENCH_SETTINGS)
+    redis_process = None
     if not os.environ.get("REDIS_URL"):
         from config.embedded_redis import embedded_redis_start
 
         socket = var / "redis" / "redis.sock"
-        embedded_redis_start(socket)
+        redis_process = embedded_redis_start(socket)
         os.environ["REDIS_URL"] = f"unix://{socket}"
     import django
 
@@ -60,7 +63,7 @@ def configure(database_url: str | None) -> Path:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    return var
+    return var, redis_process
 
 
 def make_posts(run: str, count: int, peer) -> list[int]:
@@ -74,19 +77,30 @@ def make_posts(run: str, count: int, peer) -> list[int]:
     from scheduler.services.channels import channel_connect
 
     users = {}
-    workspace = Workspace.objects.create(name=f"Bench {run}", slug=f"bench-{run}-{int(time.time())}", language="en")
+    workspace = Workspace.objects.create(
+        name=f"Bench {run}", slug=f"bench-{run}-{int(time.time())}", language="en"
+    )
     for role in (Role.ADMIN, Role.AUTHOR, Role.REVIEWER):
         users[role] = get_user_model().objects.create(username=f"{run}-{role}-{int(time.time() * 1000)}")
         Membership.objects.create(user=users[role], workspace=workspace, role=role)
     channel = channel_connect(
-        workspace=workspace, user=users[Role.ADMIN], network="mastodon", display_name="Bench",
-        values={"instance_url": peer.base_url, "access_token": peer.token}, confirm_brand=True,
+        workspace=workspace,
+        user=users[Role.ADMIN],
+        network="mastodon",
+        display_name="Bench",
+        values={"instance_url": peer.base_url, "access_token": peer.token},
+        confirm_brand=True,
     )
     far = timezone.now() + timedelta(days=1)
     ids = []
     for number in range(count):
-        post = post_create(workspace=workspace, user=users[Role.AUTHOR], channels=[channel], scheduled_at=far,
-                           body=f"Bench {run} post {number}: our new season is here.")
+        post = post_create(
+            workspace=workspace,
+            user=users[Role.AUTHOR],
+            channels=[channel],
+            scheduled_at=far,
+            body=f"Bench {run} post {number}: our new season is here.",
+        )
         post_submit(post=post, user=users[Role.AUTHOR])
         post_approve(post=post, user=users[Role.REVIEWER], acknowledge_warnings=True)
         ids.append(post.pk)
@@ -133,9 +147,11 @@ def figures(name: str, post_ids: list[int], peer, elapsed: float) -> dict:
 def new_peer(args):
     from tests.peers.mastodon_server import MastodonPeer
 
-    peer = MastodonPeer(token="bench-token-0123456789", latency=args.latency, failure_rate=args.failure_rate,
-                        seed=7).start()
+    peer = MastodonPeer(
+        token="bench-token-0123456789", latency=args.latency, failure_rate=args.failure_rate, seed=7
+    ).start()
     peer._server.socket.listen(1024)  # the default backlog of 5 would refuse connections of a burst
+    peer._server.handle_error = lambda request, address: None  # a killed worker's dropped connection
     return peer
 
 
@@ -155,13 +171,24 @@ def run_celery(name: str, args, log_dir: Path, *, kill: bool) -> dict:
         release(post_ids, due)
         print(f"  {name}: {args.posts} posts due at {due:%H:%M:%S}", flush=True)
         if kill:
-            processes.wait_for(lambda: published_count(post_ids) >= args.posts // 2, timeout=args.lead + 600,
-                               interval=0.05, message="half the posts published")
+            processes.wait_for(
+                lambda: published_count(post_ids) >= args.posts // 2,
+                timeout=args.lead + 600,
+                interval=0.05,
+                message="half the posts published",
+            )
             processes.kill_worker("w1")
-            print(f"  {name}: killed w1 with SIGKILL at {published_count(post_ids)} published; restarting", flush=True)
+            print(
+                f"  {name}: killed w1 with SIGKILL at {published_count(post_ids)} published; restarting",
+                flush=True,
+            )
             processes.restart_worker("w1")
-        processes.wait_for(lambda: published_count(post_ids) == args.posts, timeout=args.lead + args.deadline,
-                           interval=0.2, message="every post published")
+        processes.wait_for(
+            lambda: published_count(post_ids) == args.posts,
+            timeout=args.lead + args.deadline,
+            interval=0.2,
+            message="every post published",
+        )
     except AssertionError as exc:
         print(f"  {name}: stopped waiting: {str(exc).splitlines()[0]}", flush=True)
     finally:
@@ -177,7 +204,6 @@ def run_cron(args) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from scheduler.models import Publication
     from scheduler.services.publishing import publication_publish
 
     peer = new_peer(args)
@@ -196,8 +222,11 @@ def run_cron(args) -> dict:
     with ThreadPoolExecutor(max_workers=args.workers * args.concurrency) as pool:
         while published_count(post_ids) < args.posts and timezone.now() < deadline:
             time.sleep(60 - time.time() % 60)
-            rows = list(publications(post_ids).filter(status="scheduled", next_attempt_at__lte=timezone.now())
-                        .values_list("pk", "content_hash"))
+            rows = list(
+                publications(post_ids)
+                .filter(status="scheduled", next_attempt_at__lte=timezone.now())
+                .values_list("pk", "content_hash")
+            )
             print(f"  cron: tick at {timezone.now():%H:%M:%S}, {len(rows)} due", flush=True)
             list(pool.map(publish, rows))
     elapsed = (timezone.now() - due).total_seconds()
@@ -206,9 +235,13 @@ def run_cron(args) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (each a prefork pool)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Celery worker processes (each a prefork pool)"
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="pool processes per worker")
     parser.add_argument("--pool", default="prefork")
     parser.add_argument("--lead", type=float, default=45, help="seconds between release and the due time")
@@ -219,12 +252,23 @@ def main() -> int:
     parser.add_argument("--database-url", help="a scratch database (default: a temporary SQLite file)")
     args = parser.parse_args()
 
-    var = configure(args.database_url)
+    var, redis_process = configure(args.database_url)
+    try:
+        return _runs(args, var)
+    finally:
+        if redis_process is not None:
+            redis_process.terminate()
+            redis_process.wait(timeout=10)
+
+
+def _runs(args, var: Path) -> int:
     from django.db import connection
 
-    print(f"{args.posts} posts, {args.workers} workers × {args.concurrency} {args.pool}, network "
-          f"{args.latency * 1000:.0f} ms with {args.failure_rate:.0%} transient failures, {connection.vendor}",
-          flush=True)
+    print(
+        f"{args.posts} posts, {args.workers} workers × {args.concurrency} {args.pool}, network "
+        f"{args.latency * 1000:.0f} ms with {args.failure_rate:.0%} transient failures, {connection.vendor}",
+        flush=True,
+    )
     results = []
     runs = args.runs.split(",")
     if "pauta" in runs:
@@ -234,10 +278,13 @@ def main() -> int:
     if "cron" in runs:
         results.append(run_cron(args))
 
-    print(f"\n{'run':<11} {'p50 s':>8} {'p99 s':>8} {'max s':>8} {'dupl.':>6} {'lost':>6} {'on net':>7} {'requests':>9}")
+    header = ("run", "p50 s", "p99 s", "max s", "dupl.", "lost", "on net", "requests")
+    print("\n{:<11} {:>8} {:>8} {:>8} {:>6} {:>6} {:>7} {:>9}".format(*header))
     for row in results:
-        print(f"{row['run']:<11} {row['p50']:>8.3f} {row['p99']:>8.3f} {row['max']:>8.3f} {row['duplicates']:>6} "
-              f"{row['lost']:>6} {row['posts_on_network']:>7} {row['requests']:>9}")
+        print(
+            f"{row['run']:<11} {row['p50']:>8.3f} {row['p99']:>8.3f} {row['max']:>8.3f} "
+            f"{row['duplicates']:>6} {row['lost']:>6} {row['posts_on_network']:>7} {row['requests']:>9}"
+        )
     return 0 if all(row["duplicates"] == 0 and row["lost"] == 0 for row in results) else 1
 
 

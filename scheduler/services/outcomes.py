@@ -36,6 +36,7 @@ class AttemptRecord:
     http_status: int | None = None
     summary: str = ""
     calls: list[dict] = field(default_factory=list)
+    retry_after: float | None = None  # what the network asked for, when it asked
 
     def save(self, *, publication_id: int, outcome: str) -> PublishAttempt:
         return PublishAttempt.objects.create(
@@ -217,9 +218,14 @@ def post_settle(*, post: Post, report: PreflightReport | None = None) -> Post:
         return post
     if statuses == {P.PUBLISHED}:
         # The audit entry links the checks made right before it went out.
-        checked = report or post.preflight_reports.filter(trigger=PreflightReport.Trigger.CLAIM, ok=True).first()
+        checked = (
+            report or post.preflight_reports.filter(trigger=PreflightReport.Trigger.CLAIM, ok=True).first()
+        )
         post_system_transition(
-            post=post, action="mark_published", details={"urls": _urls(publications)}, preflight_report=checked
+            post=post,
+            action="mark_published",
+            details={"urls": _urls(publications)},
+            preflight_report=checked,
         )
         _notify_published(post, publications)
         return post

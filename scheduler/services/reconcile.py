@@ -22,7 +22,7 @@ from scheduler.models import Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.leases import lease_held, lease_seconds
-from scheduler.services.outcomes import AttemptRecord, outcome_unconfirmed, post_settle
+from scheduler.services.outcomes import AttemptRecord, outcome_unconfirmed, post_settle, retry_delay
 from scheduler.services.queueing import enqueue_publish, enqueue_reconcile
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ def publication_reconcile(*, publication_id: int, worker: str) -> str:
         )
     except (AdapterError, ValueError) as exc:
         attempt.calls, attempt.summary = calls.as_data(), str(exc)
+        attempt.retry_after = getattr(exc, "retry_after", None)
         return _read_failed(publication, attempt, transient=isinstance(exc, TransientError))
     attempt.calls = calls.as_data()
     attempt.http_status = calls.records[-1].status if calls.records else None
@@ -88,7 +89,9 @@ def _not_found(publication: Publication, attempt: AttemptRecord) -> str:
     reads = publication.attempts.filter(outcome=PublishAttempt.Outcome.NOT_FOUND).count() + 1
     if reads < READS_BEFORE_GIVING_UP:
         attempt.summary = _("Not among the account's recent posts yet; looking again shortly.")
-        return _later(publication, attempt, outcome=PublishAttempt.Outcome.NOT_FOUND)
+        # The network may be slow to show what it accepted: look again a while later.
+        delay = 4 * engine_setting("PAUTA_RECONCILE_AFTER_SECONDS")
+        return _later(publication, attempt, outcome=PublishAttempt.Outcome.NOT_FOUND, delay=delay)
     reason = _(
         "The network never confirmed the post and it is not among the account's recent posts, so it was not "
         "published. Retry to send it again."
@@ -101,7 +104,8 @@ def _not_found(publication: Publication, attempt: AttemptRecord) -> str:
 def _read_failed(publication: Publication, attempt: AttemptRecord, *, transient: bool) -> str:
     reads = publication.attempts.filter(outcome=PublishAttempt.Outcome.READ_FAILED).count() + 1
     if transient and reads < engine_setting("PAUTA_RECONCILE_MAX_ATTEMPTS"):
-        return _later(publication, attempt, outcome=PublishAttempt.Outcome.READ_FAILED)
+        delay = retry_delay(attempt=reads, retry_after=attempt.retry_after)
+        return _later(publication, attempt, outcome=PublishAttempt.Outcome.READ_FAILED, delay=delay)
     if publication.worker_lost:
         # Cannot look, but the idempotency key makes a resend safe: the network drops a repeat.
         attempt.summary = _("Could not read the account back (%(error)s); sending it again.") % {
@@ -115,9 +119,9 @@ def _read_failed(publication: Publication, attempt: AttemptRecord, *, transient:
 
 
 @transaction.atomic
-def _later(publication: Publication, attempt: AttemptRecord, *, outcome: str) -> str:
+def _later(publication: Publication, attempt: AttemptRecord, *, outcome: str, delay: float) -> str:
     now = timezone.now()
-    due = now + timedelta(seconds=4 * engine_setting("PAUTA_RECONCILE_AFTER_SECONDS"))
+    due = now + timedelta(seconds=delay)
     moved = Publication.objects.filter(pk=publication.pk, status=P.UNCONFIRMED).update(
         next_attempt_at=due, queued_at=now
     )

@@ -47,6 +47,7 @@ class CeleryProcessError(AssertionError):
     """A subprocess did not start, died, or a wait timed out; the message carries the logs' tails. An
     AssertionError, so pytest reports it as a test failure; the benchmark (bench/publish.py) uses it too."""
 
+
 HEARTBEAT_PREFIX = "pauta:worker-heartbeat:"
 # Keys the broker and the engine keep in Redis; cleared between tests so nothing leaks from one to the next.
 BROKER_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex", "pauta:beat:leader")
@@ -156,7 +157,9 @@ class CeleryProcesses:
                 return
             self._check_alive()
             time.sleep(interval)
-        raise CeleryProcessError(f"timed out after {timeout} s waiting for {message or predicate}\n{self.logs()}")
+        raise CeleryProcessError(
+            f"timed out after {timeout} s waiting for {message or predicate}\n{self.logs()}"
+        )
 
     def logs(self, tail: int = 60) -> str:
         parts = []

@@ -3,7 +3,6 @@ style errors, media fit, publishing not paused. See `run` for when it runs and w
 
 from scheduler.services.preflight.run import (
     deferred_checks,
-    failed_checks,
     preflight_evaluate,
     preflight_hold,
     preflight_notify_failure,
@@ -14,7 +13,6 @@ from scheduler.services.preflight.run import (
 
 __all__ = [
     "deferred_checks",
-    "failed_checks",
     "preflight_evaluate",
     "preflight_hold",
     "preflight_notify_failure",

@@ -1,9 +1,10 @@
 """Running pre-flight and acting on its verdict.
 
-Three moments: scheduled (ahead of time, every check, live), on demand (the same, nothing held), and at
-claim time (the essentials again, cheaply: the identity answer of the last minute and the link verdicts of
-a recent report for the same content are reused). The report is stored every time, so what was asked and
-answered can be shown later.
+Three moments: on demand (every check, asked live, nothing held), scheduled (ahead of time, every check;
+the identity answer of the last minute is reused, so a thousand posts on one channel ask the network once,
+not a thousand times against its rate limit) and at claim time (the essentials again, cheaply: that
+identity answer and the link verdicts of a recent report for the same content are reused). The report is
+stored every time, so what was asked and answered can be shown later.
 
 Report layout (`PreflightReport`): `checks` is a list of {name, verdict (pass/fail/deferred), message,
 problems}; `links` a list of {url, written, final_url, status, ok, redirects, duration_ms, reason, cached,
@@ -27,7 +28,7 @@ from scheduler.services.engine_settings import engine_setting
 from scheduler.services.preflight.local import approval_check, paused_check, style_check
 from scheduler.services.preflight.media import media_check
 from scheduler.services.preflight.remote import ChannelFlag, remote_checks
-from scheduler.services.preflight.verdicts import FAIL, CheckResult
+from scheduler.services.preflight.verdicts import DEFERRED, CheckResult
 
 Trigger = PreflightReport.Trigger
 
@@ -36,7 +37,7 @@ def _summary(checks: list[CheckResult]) -> str:
     problems = [problem for check in checks if check.failed for problem in check.problems]
     if problems:
         return " ".join(problems)
-    deferred = [check.message for check in checks if check.verdict == "deferred"]
+    deferred = [check.message for check in checks if check.verdict == DEFERRED]
     if deferred:
         return _("Passed so far; still to confirm at publishing time: %(what)s") % {
             "what": " ".join(deferred)
@@ -74,7 +75,7 @@ def preflight_evaluate(
     remote = remote_checks(
         post=post,
         channels=channels,
-        use_cache=at_claim,
+        use_cache=trigger != Trigger.ON_DEMAND,
         reuse=(lambda: _recent_link_report(post)) if at_claim else None,
     )
     checks = [local[0], local[1], remote.identity_check, remote.links_check, local[2], local[3]]
@@ -147,9 +148,5 @@ def preflight_on_demand(*, post: Post, user) -> PreflightReport:
     return report
 
 
-def failed_checks(report: PreflightReport) -> list[str]:
-    return [check["name"] for check in report.checks if check["verdict"] == FAIL]
-
-
 def deferred_checks(report: PreflightReport) -> list[str]:
-    return [check["name"] for check in report.checks if check["verdict"] == "deferred"]
+    return [check["name"] for check in report.checks if check["verdict"] == DEFERRED]

@@ -30,8 +30,15 @@ def _local_hosts_allowed(settings):
     settings.PAUTA_RETRY_BASE_SECONDS = 0.05
 
 
-ENGINE_KEYS = ("*:identity:*", "*:links:*", "*:sessions:*", "pauta:workers:*", "pauta:broker:*",
-               "pauta:single-flight:*", "pauta:lease:*")
+ENGINE_KEYS = (
+    "*:identity:*",
+    "*:links:*",
+    "*:sessions:*",
+    "pauta:workers:*",
+    "pauta:broker:*",
+    "pauta:single-flight:*",
+    "pauta:lease:*",
+)
 
 
 def _forget_engine_state() -> None:

@@ -41,7 +41,11 @@ def sky_brand(db, bluesky_pds) -> Brand:
         user=admin,
         network="bluesky",
         display_name="Brand · Bluesky",
-        values={"service_url": bluesky_pds.service, "handle": brand.handle, "app_password": brand.app_password},
+        values={
+            "service_url": bluesky_pds.service,
+            "handle": brand.handle,
+            "app_password": brand.app_password,
+        },
         confirm_brand=True,
     )
     return Brand(workspace, admin, member(workspace, Role.AUTHOR), member(workspace, Role.REVIEWER), channel)
@@ -79,11 +83,13 @@ def test_brand_channel_holding_the_personal_app_password_is_blocked(sky_brand, b
     assert post.status == PostStatus.FAILED
 
     # Even if it were due right now, the claim-time check refuses it too: nothing reaches either account.
-    post_retry_now = approved_post(sky_brand, body=text + " (again)", when=timezone.now() - timedelta(seconds=1))
-    publication = Publication.objects.get(post=post_retry_now)
-    assert publication_publish(publication_id=publication.pk, content_hash=publication.content_hash, worker="w") == (
-        "held"
+    post_retry_now = approved_post(
+        sky_brand, body=text + " (again)", when=timezone.now() - timedelta(seconds=1)
     )
+    publication = Publication.objects.get(post=post_retry_now)
+    assert publication_publish(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w"
+    ) == ("held")
     for account in (personal, bluesky_pds.accounts["brand"]):
         assert not [r for r in records_of(bluesky_pds, account.did) if r["value"]["text"].startswith(text)]
 
@@ -97,7 +103,9 @@ def test_demo_link_posts_go_out_or_are_held_through_a_real_worker(
     broken link is held with the reason. The links point at this app (served by `live_server`)."""
     monkeypatch.setenv("PAUTA_WEB_PORT", live_server.url.rsplit(":", 1)[1])
     seed_demo()
-    posts = list(Publication.objects.filter(channel__network="bluesky", status="scheduled").select_related("post"))
+    posts = list(
+        Publication.objects.filter(channel__network="bluesky", status="scheduled").select_related("post")
+    )
     by_text = {publication.post.body: publication.post for publication in posts}
     working = next(post for body, post in by_text.items() if body.endswith("/login/"))
     broken = next(post for body, post in by_text.items() if "dosier-que-no-existe" in body)
@@ -108,8 +116,10 @@ def test_demo_link_posts_go_out_or_are_held_through_a_real_worker(
 
     celery_processes.start(settings={"PAUTA_LINK_ALLOW_HOSTS": ["127.0.0.1"]})
     celery_processes.wait_for(
-        lambda: {p.status for p in [*type(working).objects.filter(pk__in=[working.pk, broken.pk])]}
-        <= {PostStatus.PUBLISHED, PostStatus.FAILED},
+        lambda: (
+            {p.status for p in [*type(working).objects.filter(pk__in=[working.pk, broken.pk])]}
+            <= {PostStatus.PUBLISHED, PostStatus.FAILED}
+        ),
         timeout=60,
         message="both demo link posts settled",
     )

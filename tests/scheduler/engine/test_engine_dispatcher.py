@@ -202,3 +202,26 @@ def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on
     assert counts["recovered"] == 0
     publication.refresh_from_db()
     assert publication.status == "publishing"
+
+
+def test_a_failed_read_back_after_a_dead_worker_is_retried_soon_then_resent(
+    brand, mastodon, django_capture_on_commit_callbacks
+):
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    publication_claim(publication_id=publication.pk, content_hash=publication.content_hash, worker="w1")
+    run(sweep, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=30))
+    mastodon.fail_next("GET", "/api/v1/accounts/", 503)
+
+    outcome = run(
+        publication_reconcile, django_capture_on_commit_callbacks, publication_id=publication.pk, worker="w2"
+    )
+
+    publication.refresh_from_db()
+    assert outcome == "later"
+    assert publication.next_attempt_at < timezone.now() + timedelta(seconds=5)
+    assert publication.attempts.order_by("id").last().outcome == "read_failed"
+    outcome = run(
+        publication_reconcile, django_capture_on_commit_callbacks, publication_id=publication.pk, worker="w2"
+    )
+    assert outcome == "resend"

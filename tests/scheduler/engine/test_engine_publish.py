@@ -166,7 +166,10 @@ def test_401_fails_at_once_flags_the_channel_and_tells_admins(brand, mastodon):
 def test_422_fails_with_the_networks_words_and_leaves_the_channel_active(brand, mastodon):
     publication = only_publication(due_post(brand))
     mastodon.fail_next(
-        "POST", "/api/v1/statuses", 422, body={"error": "Validation failed: Text character limit of 500 exceeded"}
+        "POST",
+        "/api/v1/statuses",
+        422,
+        body={"error": "Validation failed: Text character limit of 500 exceeded"},
     )
 
     assert publish(publication) == "failed"

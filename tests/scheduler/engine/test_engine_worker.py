@@ -84,6 +84,8 @@ def test_worker_killed_before_sending_sends_it_once_after_restart(brand, mastodo
     celery_processes.wait_for(lambda: status_of(post) == PostStatus.PUBLISHED, timeout=60)
     assert len(mastodon.statuses) == 1
     assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 1
+    outcomes = list(publication.attempts.order_by("id").values_list("outcome", flat=True))
+    assert outcomes == ["unconfirmed", "not_found", "published"]  # recovered, read back, sent once
 
 
 def test_redelivered_and_duplicated_messages_publish_once(brand, mastodon, celery_processes):
