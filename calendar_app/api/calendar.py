@@ -99,7 +99,9 @@ class CalendarApi(APIView):
     def get(self, request):
         params = request.query_params
         if not params.get("workspace"):
-            raise InvalidInputError(_("Say which workspace: ?workspace=<id>."), details={"field": "workspace"})
+            raise InvalidInputError(
+                _("Say which workspace: ?workspace=<id>."), details={"field": "workspace"}
+            )
         workspace = workspace_get_for_user(user=request.user, workspace_id=params.get("workspace"))
         tz_name = params.get("tz") or workspace.timezone
         try:

@@ -16,7 +16,9 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     workspace = models.ForeignKey("calendar_app.Workspace", on_delete=models.CASCADE, related_name="+")
-    post = models.ForeignKey("calendar_app.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(
+        "calendar_app.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     message = models.TextField()
     content = models.JSONField(default=dict, blank=True)
@@ -36,4 +38,3 @@ class Notification(models.Model):
         from calendar_app.services.messages import message_render
 
         return message_render(self.content) if self.content else self.message
-

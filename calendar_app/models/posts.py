@@ -54,14 +54,23 @@ class Post(models.Model):
     title = models.CharField(_("internal title"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
     variants = models.JSONField(_("per-channel text"), default=dict, blank=True)
-    channels = models.ManyToManyField("scheduler.Channel", related_name="posts", blank=True, verbose_name=_("channels"))
+    channels = models.ManyToManyField(
+        "scheduler.Channel", related_name="posts", blank=True, verbose_name=_("channels")
+    )
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts", verbose_name=_("campaign")
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("campaign"),
     )
     tags = models.ManyToManyField(Tag, related_name="posts", blank=True, verbose_name=_("tags"))
     links = models.JSONField(_("links found in the text"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT
+    )
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     revision_count = models.PositiveIntegerField(default=0)
@@ -71,7 +80,10 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["scheduled_at", "id"]
-        indexes = [models.Index(fields=["workspace", "scheduled_at"]), models.Index(fields=["workspace", "status"])]
+        indexes = [
+            models.Index(fields=["workspace", "scheduled_at"]),
+            models.Index(fields=["workspace", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.body[:40] or f"#{self.pk}"
@@ -117,7 +129,9 @@ class Revision(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     variants = models.JSONField(default=dict, blank=True)
@@ -145,7 +159,9 @@ class Approval(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["post", "reviewer", "content_hash"], name="approval_unique_reviewer_hash")
+            models.UniqueConstraint(
+                fields=["post", "reviewer", "content_hash"], name="approval_unique_reviewer_hash"
+            )
         ]
 
     def __str__(self) -> str:

@@ -34,10 +34,16 @@ class Workspace(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Madrid", validators=[validate_timezone])
-    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.SPANISH)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Madrid", validators=[validate_timezone]
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.SPANISH
+    )
     approvals_required = models.PositiveSmallIntegerField(_("approvals required"), default=1)
-    preflight_minutes_before = models.PositiveSmallIntegerField(_("pre-flight minutes before publishing"), default=10)
+    preflight_minutes_before = models.PositiveSmallIntegerField(
+        _("pre-flight minutes before publishing"), default=10
+    )
     paused = models.BooleanField(_("publishing paused"), default=False)
     paused_reason = models.CharField(_("pause reason"), max_length=300, blank=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
@@ -52,7 +58,9 @@ class Workspace(models.Model):
         verbose_name = _("workspace")
         verbose_name_plural = _("workspaces")
         constraints = [
-            models.CheckConstraint(condition=models.Q(approvals_required__gte=1), name="workspace_approvals_at_least_one")
+            models.CheckConstraint(
+                condition=models.Q(approvals_required__gte=1), name="workspace_approvals_at_least_one"
+            )
         ]
 
     def __str__(self) -> str:
@@ -72,7 +80,9 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "workspace"], name="membership_unique_user_workspace")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "workspace"], name="membership_unique_user_workspace")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.workspace} ({self.role})"
@@ -87,7 +97,9 @@ class UserPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
     timezone = models.CharField(_("my time zone"), max_length=64, blank=True, validators=[validate_timezone])
     use_own_timezone = models.BooleanField(_("show times in my time zone"), default=False)
-    current_workspace = models.ForeignKey(Workspace, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    current_workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.user}: {self.timezone or '-'}"

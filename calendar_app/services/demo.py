@@ -13,7 +13,12 @@ from calendar_app.services import posts as post_services
 from calendar_app.services import workflow
 from config.env import VAR_DIR, env_str
 
-DEMO_USERS = (("author", Role.AUTHOR), ("reviewer", Role.REVIEWER), ("admin", Role.ADMIN), ("viewer", Role.VIEWER))
+DEMO_USERS = (
+    ("author", Role.AUTHOR),
+    ("reviewer", Role.REVIEWER),
+    ("admin", Role.ADMIN),
+    ("viewer", Role.VIEWER),
+)
 PASSWORD_FILE = VAR_DIR / "demo-password.txt"
 
 
@@ -39,7 +44,9 @@ def _users(password: str) -> dict:
     user_model = get_user_model()
     users = {}
     for name, _role in DEMO_USERS:
-        user, created = user_model.objects.get_or_create(username=name, defaults={"email": f"{name}@demo.pauta.test"})
+        user, created = user_model.objects.get_or_create(
+            username=name, defaults={"email": f"{name}@demo.pauta.test"}
+        )
         if created:
             user.set_password(password)
             user.is_staff = name == "admin"
@@ -72,7 +79,9 @@ def _seed_content(workspace: Workspace, users: dict) -> None:
     channels = demo_channels(workspace=workspace, admin=users["admin"])
     campaign = Campaign.objects.create(workspace=workspace, name="Lanzamiento otoño", color="#b35c00")
     tag = Tag.objects.create(workspace=workspace, name="producto", color="#0d6efd")
-    today = timezone.localtime(timezone.now(), workspace.tzinfo).replace(hour=10, minute=0, second=0, microsecond=0)
+    today = timezone.localtime(timezone.now(), workspace.tzinfo).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     month_start = today.replace(day=1)
     author, reviewer = users["author"], users["reviewer"]
     texts = [
@@ -86,8 +95,17 @@ def _seed_content(workspace: Workspace, users: dict) -> None:
         "Hoy celebramos el aniversario de PautaCo con una sesión de preguntas y respuestas en directo.",
         "Abrimos convocatoria para colaboraciones con creadores locales. Escríbenos por mensaje directo.",
     ]
-    plan = ["draft", "in_review", "changes_requested", "approved", "published", "failed", "unconfirmed",
-            "cancelled", "approved"]
+    plan = [
+        "draft",
+        "in_review",
+        "changes_requested",
+        "approved",
+        "published",
+        "failed",
+        "unconfirmed",
+        "cancelled",
+        "approved",
+    ]
     for index, (status, text) in enumerate(zip(plan, texts, strict=True)):
         day_offset = (index * 3) % 27
         moment = month_start + timedelta(days=day_offset, hours=index % 4)
@@ -96,8 +114,14 @@ def _seed_content(workspace: Workspace, users: dict) -> None:
         if status in ("published", "failed", "unconfirmed") and moment > today:
             moment = today - timedelta(days=index)
         post = post_services.post_create(
-            workspace=workspace, user=author, body=text, title="", scheduled_at=moment,
-            channels=channels, tags=[tag] if index % 2 else [], campaign=campaign if index % 3 == 0 else None,
+            workspace=workspace,
+            user=author,
+            body=text,
+            title="",
+            scheduled_at=moment,
+            channels=channels,
+            tags=[tag] if index % 2 else [],
+            campaign=campaign if index % 3 == 0 else None,
         )
         _bring_to(post, status, author=author, reviewer=reviewer)
     from scheduler.services.demo import demo_link_posts
@@ -116,11 +140,12 @@ def _bring_to(post: Post, status: str, *, author, reviewer) -> None:
     if status == "in_review":
         return
     if status == "changes_requested":
-        workflow.post_request_changes(post=post, user=reviewer, comment="¿Puedes añadir el enlace a la inscripción?")
+        workflow.post_request_changes(
+            post=post, user=reviewer, comment="¿Puedes añadir el enlace a la inscripción?"
+        )
         return
     workflow.post_approve(post=post, user=reviewer, acknowledge_warnings=True)
     if status in ("published", "failed", "unconfirmed"):
         from scheduler.services.demo import demo_record_outcome
 
         demo_record_outcome(post=post, outcome=status)
-

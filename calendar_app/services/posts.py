@@ -166,7 +166,7 @@ def post_update(
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:
         raise InvalidInputError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    post = Post.objects.select_for_update().select_related("workspace").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=post.pk)
     membership = role_require(user=user, workspace=post.workspace, role=Role.AUTHOR)
     if post.author_id != user.pk and not membership.has_role(Role.REVIEWER):
         raise PermissionDeniedError(_("Only the author, a reviewer or an admin can edit this post."))

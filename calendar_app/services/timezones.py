@@ -18,7 +18,9 @@ def local_to_utc(*, naive: datetime, tz_name: str) -> datetime:
         at = naive.strftime("%Y-%m-%d %H:%M")
         round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if round_trip != naive:
-            message = _("%(time)s does not exist in %(zone)s: the clocks skip that hour for daylight saving time.")
+            message = _(
+                "%(time)s does not exist in %(zone)s: the clocks skip that hour for daylight saving time."
+            )
         else:
             message = _("%(time)s happens twice in %(zone)s when the clocks go back; choose another time.")
         raise InvalidInputError(message % {"time": at, "zone": tz_name}, details={"field": "scheduled_at"})

@@ -93,7 +93,7 @@ def _updates_caller(transition_function):
 
 
 def _locked(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("workspace", "author").get(pk=post.pk)
+    return Post.objects.select_for_update(of=("self",)).select_related("workspace", "author").get(pk=post.pk)
 
 
 def _move(
