@@ -12,7 +12,16 @@ pytestmark = pytest.mark.django_db
 def _counts() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (get_user_model(), Workspace, Membership, Post, Channel, Publication, AuditEntry, StyleRule)
+        for model in (
+            get_user_model(),
+            Workspace,
+            Membership,
+            Post,
+            Channel,
+            Publication,
+            AuditEntry,
+            StyleRule,
+        )
     }
 
 
