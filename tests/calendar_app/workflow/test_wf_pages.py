@@ -6,36 +6,20 @@ from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from calendar_app.models import Post, PostStatus
 from calendar_app.services.posts import post_update
-from tests.calendar_app.workflow.wf_support import bring_to, image_bytes, style_rule
+from tests.calendar_app.workflow.wf_support import (
+    bring_to,
+    browser,
+    editor_data,
+    image_bytes,
+    messages_of,
+    style_rule,
+)
 
 S = PostStatus
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def editor_data(team, **overrides) -> dict:
-    data = {
-        "title": "Campaña",
-        "body": "Abrimos el lunes https://example.org",
-        "channels": [team.mastodon.pk, team.bluesky.pk],
-        "scheduled_at": "2031-05-04T09:15",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]] if response.context else []
 
 
 @pytest.mark.django_db

@@ -4,38 +4,21 @@ Django's test client."""
 import re
 
 import pytest
-from django.test import Client
 
 from calendar_app.models import Notification, PostStatus
 from calendar_app.services import workflow
 from calendar_app.services.comments import comment_create
 from calendar_app.services.posts import post_update
 from scheduler.models import PreflightReport
-from tests.calendar_app.workflow.wf_support import bring_to, in_days, style_rule
+from tests.calendar_app.workflow.wf_support import (
+    bring_to,
+    browser,
+    in_days,
+    messages_of,
+    style_rule,
+)
 
 S = PostStatus
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def editor_data(team, **overrides) -> dict:
-    data = {
-        "title": "Campaña",
-        "body": "Abrimos el lunes https://example.org",
-        "channels": [team.mastodon.pk, team.bluesky.pk],
-        "scheduled_at": "2031-05-04T09:15",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]] if response.context else []
 
 
 @pytest.mark.django_db

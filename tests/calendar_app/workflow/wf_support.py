@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
@@ -82,3 +83,25 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 30, 30), **save_kw
     mode = "RGBA" if fmt == "PNG" and save_kwargs.pop("alpha", False) else "RGB"
     Image.new(mode, size, color).save(out, format=fmt, **save_kwargs)
     return out.getvalue()
+
+
+def browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def editor_data(team, **overrides) -> dict:
+    data = {
+        "title": "Campaña",
+        "body": "Abrimos el lunes https://example.org",
+        "channels": [team.mastodon.pk, team.bluesky.pk],
+        "scheduled_at": "2031-05-04T09:15",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
