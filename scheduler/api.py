@@ -4,7 +4,6 @@ Credentials go in and never come out."""
 from datetime import UTC
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 
 from calendar_app.api.post_serializers import ErrorSerializer
 from calendar_app.errors import InvalidInputError
+from calendar_app.inputs import moment_parse
 from calendar_app.models import Role
 from calendar_app.selectors.workspaces import workspace_get_for_user
 from calendar_app.services.permissions import membership_get, role_require
@@ -134,7 +134,7 @@ def _moment(value: str | None, workspace):
     """An aware UTC time; a time without an offset is read in the workspace's zone (DST gaps refused)."""
     if not value:
         return None
-    moment = parse_datetime(value)
+    moment = moment_parse(value)
     if moment is None:
         raise InvalidInputError(
             _("Give resume_at as a date and time like 2025-06-01T10:30."), details={"field": "resume_at"}

@@ -3,12 +3,11 @@
 from django.db.models import Prefetch, QuerySet
 
 from calendar_app.errors import NotFoundError
+from calendar_app.inputs import MAX_ID
 from calendar_app.models import Post, Workspace
 from calendar_app.selectors.posts import post_get_for_user
 from calendar_app.services.permissions import membership_get
 from scheduler.models import Channel, PreflightReport, Publication, PublishAttempt
-
-MAX_ID = 2**63 - 1
 
 
 def channel_list(*, workspace: Workspace) -> QuerySet[Channel]:

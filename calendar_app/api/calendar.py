@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_app.errors import InvalidInputError
+from calendar_app.inputs import id_parse, moment_parse
 from calendar_app.models import PostStatus
 from calendar_app.selectors.calendar import CalendarFilters, calendar_entries, calendar_options
 from calendar_app.selectors.workspaces import workspace_get_for_user
@@ -70,7 +70,7 @@ class CalendarResponseSerializer(serializers.Serializer):
 
 def _moment(value: str | None, *, name: str, tz_name: str) -> datetime:
     """ISO 8601 date or date-time; one without an offset is read in the workspace's time zone."""
-    parsed = parse_datetime(value or "") if value else None
+    parsed = moment_parse(value)
     if parsed is None:
         raise InvalidInputError(
             _("Give %(name)s as an ISO 8601 date or date-time.") % {"name": name}, details={"field": name}
@@ -119,10 +119,9 @@ class CalendarApi(APIView):
         statuses = params.getlist("status")
         if set(statuses) - set(PostStatus.values):
             raise InvalidInputError(_("Unknown status."), details={"field": "status"})
-        try:
-            channel_ids = tuple(int(value) for value in params.getlist("channel"))
-        except ValueError as exc:
-            raise InvalidInputError(_("channel must be a number."), details={"field": "channel"}) from exc
+        channel_ids = tuple(id_parse(value) for value in params.getlist("channel"))
+        if None in channel_ids:
+            raise InvalidInputError(_("channel must be a number."), details={"field": "channel"})
         options = calendar_options(workspace=workspace, user=request.user)
         entries = calendar_entries(
             workspace=workspace,

@@ -8,12 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from calendar_app.inputs import MAX_ID, MAX_YEAR, MIN_YEAR
 from calendar_app.models import AuditEntry, Post
 from calendar_app.services.timezones import utc_to_local
 
-MAX_ID = 2**63 - 1
 MAX_TEXT = 20_000
-MIN_YEAR, MAX_YEAR = 1970, 2999
 
 
 def IdField(**kwargs):  # noqa: N802 - reads like the other field classes

@@ -1,10 +1,9 @@
 """Posts, their workflow transitions and their history over REST. Each view parses, calls the same service
 as the UI and serializes; errors come back as {"error", "message", "details"} with a 4xx status."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -15,12 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_app.api.post_serializers import (
-    MAX_ID,
     ErrorSerializer,
     PostSerializer,
     PostWriteSerializer,
 )
 from calendar_app.errors import InvalidInputError, NotFoundError
+from calendar_app.inputs import id_parse, moment_parse
 from calendar_app.models import PostStatus
 from calendar_app.selectors.posts import post_get_for_user, post_list_for_user
 from calendar_app.selectors.workspaces import workspace_get_for_user
@@ -88,12 +87,7 @@ def _filter_moment(request, name: str) -> datetime | None:
     raw = request.query_params.get(name)
     if not raw:
         return None
-    try:
-        moment = parse_datetime(raw)
-        if moment is None and (day := parse_date(raw)) is not None:
-            moment = datetime.combine(day, time.min)
-    except ValueError:
-        moment = None
+    moment = moment_parse(raw)
     if moment is None:
         raise InvalidInputError(
             _("“%(name)s” must be an ISO 8601 date or date and time.") % {"name": name},
@@ -106,21 +100,23 @@ def _filter_id(request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    value = id_parse(raw)
+    if value is None:
         raise InvalidInputError(
             _("“%(name)s” must be a positive number.") % {"name": name}, details={"field": name}
         )
-    return int(raw)
+    return value
 
 
 def _filter_workspace(request):
     raw = request.query_params.get("workspace")
     if not raw:
         return None
-    if raw.isdigit():
-        if not 0 < int(raw) <= MAX_ID:
+    if raw.isascii() and raw.isdecimal():
+        workspace_id = id_parse(raw)
+        if workspace_id is None:
             raise NotFoundError()
-        return workspace_get_for_user(user=request.user, workspace_id=int(raw))
+        return workspace_get_for_user(user=request.user, workspace_id=workspace_id)
     return workspace_get_for_user(user=request.user, slug=raw)
 
 

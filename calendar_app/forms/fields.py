@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.errors import InvalidInputError
+from calendar_app.inputs import MAX_YEAR, MIN_YEAR
 from calendar_app.services.timezones import local_to_utc, utc_to_local
 
-MIN_YEAR, MAX_YEAR = 1970, 2999
 INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 

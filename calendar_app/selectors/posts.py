@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.errors import NotFoundError
+from calendar_app.inputs import MAX_ID
 from calendar_app.models import AuditEntry, Comment, Post, PostStatus, Role
 from calendar_app.selectors.workspaces import workspace_list_for_user
 from calendar_app.services.permissions import membership_get
@@ -18,7 +19,6 @@ from calendar_app.text.counting import NETWORK_LIMITS, network_length
 from calendar_app.text.links import extract_links
 
 S = PostStatus
-MAX_ID = 2**63 - 1
 
 
 def _with_relations(posts: QuerySet[Post]) -> QuerySet[Post]:

@@ -6,10 +6,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
+from calendar_app.inputs import MAX_ID
 from calendar_app.models import Membership, Notification, Role
 from calendar_app.services.messages import is_message, message_render
-
-MAX_ID = 2**63 - 1
 
 
 def notification_send(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from calendar_app.errors import InvalidInputError, PermissionDeniedError, TransitionError
+from calendar_app.inputs import id_parse
 from calendar_app.models import Post, Revision, Role, Tag
 from calendar_app.services.audit import audit_record
 from calendar_app.services.content import post_content_hash
@@ -40,7 +41,7 @@ def _clean_variants(*, workspace, variants, channel_ids) -> dict[str, str]:
     for key, text in variants.items():
         if not isinstance(text, str):
             raise InvalidInputError(_("Each variant must be a text."), details={"field": "variants"})
-        if not str(key).isdigit() or int(key) not in known:
+        if id_parse(key) is None or int(key) not in known:
             raise InvalidInputError(
                 _("A variant names a channel that is not in this workspace."), details={"field": "variants"}
             )

@@ -6,11 +6,17 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from calendar_app.errors import InvalidInputError
+from calendar_app.inputs import MAX_YEAR, MIN_YEAR
 
 
 def local_to_utc(*, naive: datetime, tz_name: str) -> datetime:
     """A wall time exists once exactly when both `fold` values give the same UTC instant; otherwise it falls
     in the gap (spring forward) or the overlap (fall back) of a DST change."""
+    if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        raise InvalidInputError(
+            _("Choose a date between %(first)d and %(last)d.") % {"first": MIN_YEAR, "last": MAX_YEAR},
+            details={"field": "scheduled_at"},
+        )
     zone = ZoneInfo(tz_name)
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)

@@ -36,7 +36,6 @@ class PublishRequest:
     media: list[MediaItem]
     links: list[str]
     idempotency_key: str
-    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,11 @@ class WebhookAdapter(Adapter):
 
     def _payload(self, req: PublishRequest) -> dict[str, Any]:
         if self.body_format == "slack":
-            return {"text": _joined(req, bold="*")}
+            return {"text": _joined(req)}
         if self.body_format == "discord":
-            return {"content": _joined(req, bold="**")}
+            return {"content": _joined(req)}
         return {
             "post": {
-                "title": req.title,
                 "text": req.text,
                 "links": list(req.links),
                 "media": [
@@ -109,7 +108,8 @@ class WebhookAdapter(Adapter):
         }
 
 
-def _joined(req: PublishRequest, *, bold: str) -> str:
-    """Chat services show one message: the title in bold, the text, then the media addresses."""
-    parts = [f"{bold}{req.title}{bold}" if req.title else "", req.text, *[m.url for m in req.media if m.url]]
+def _joined(req: PublishRequest) -> str:
+    """Chat services show one message: the text, then the media addresses. The post's title is internal
+    (it is not part of what a reviewer approves), so it never goes out."""
+    parts = [req.text, *[m.url for m in req.media if m.url]]
     return "\n\n".join(part for part in parts if part)

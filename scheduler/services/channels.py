@@ -169,7 +169,7 @@ def channel_reconnect(*, channel: Channel, user, values: dict) -> Channel:
     """New credentials for the same account (a revoked token, a new app password). They must act as the
     registered identity: swapping the account behind a brand channel is exactly the mistake to prevent."""
     role_require(user=user, workspace=channel.workspace, role=Role.ADMIN)
-    merged = {**channel.config, **values}
+    merged = {**channel.config, **channel_credentials(channel=channel), **values}
     config, credentials = _split_fields(channel.network, merged)
     identity, calls = _verified_identity(channel.network, config=config, credentials=credentials)
     if identity_key(network=channel.network, account_id=identity.account_id) != channel.brand_account_id:

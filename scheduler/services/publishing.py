@@ -130,7 +130,6 @@ def publication_request(*, publication: Publication) -> PublishRequest:
         media=media,
         links=list(dict.fromkeys(link.url for link in extract_links(text))),
         idempotency_key=publication.idempotency_key,
-        title=post.title,
     )
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calendar_app.errors import PautaError
 from calendar_app.models import Post
 from scheduler.adapters import AdapterError, TransientError
 from scheduler.models import Publication, PublishAttempt
@@ -67,7 +68,7 @@ def publication_reconcile(*, publication_id: int, worker: str) -> str:
         found = channel_adapter(channel=publication.channel, recorder=calls).find_published(
             publication.idempotency_key, since=since, text=publication.post.text_for(publication.channel_id)
         )
-    except (AdapterError, ValueError) as exc:
+    except (AdapterError, PautaError, ValueError) as exc:
         attempt.calls, attempt.summary = calls.as_data(), str(exc)
         attempt.retry_after = getattr(exc, "retry_after", None)
         return _read_failed(publication, attempt, transient=isinstance(exc, TransientError))

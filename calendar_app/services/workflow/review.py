@@ -90,6 +90,8 @@ def post_approve(
         _check(post, "approve")
         if post.author_id == user.pk:
             raise PermissionDeniedError(_("You wrote this post, so someone else must approve it."))
+        if post.revisions.filter(content_hash=post.content_hash, author=user).exists():
+            raise PermissionDeniedError(_("You wrote this version, so someone else must approve it."))
         if expected_hash and expected_hash != post.content_hash:
             raise TransitionError(
                 _("The post changed while you were reviewing it. Read the new version, then approve."),

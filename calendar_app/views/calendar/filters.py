@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from calendar_app.inputs import MAX_YEAR, MIN_YEAR
 from calendar_app.models import PostStatus
 from calendar_app.selectors.calendar import VIEWS, CalendarFilters, CalendarOptions
 
@@ -23,6 +24,12 @@ class CalendarQueryForm(forms.Form):
     tag = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Tag"))
     mine = forms.BooleanField(required=False, label=_("Only mine"))
     review = forms.BooleanField(required=False, label=_("Needs my review"))
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise forms.ValidationError(_("Choose a date between 1970 and 2999."))
+        return day
 
     def __init__(self, *args, options: CalendarOptions, **kwargs):
         super().__init__(*args, **kwargs)

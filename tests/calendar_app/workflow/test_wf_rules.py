@@ -269,3 +269,17 @@ def test_a_refused_transition_sends_nothing(team, django_capture_on_commit_callb
         workflow.post_submit(post=post, user=team.author)
     assert not Notification.objects.filter(post=post).exists()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_approve_a_version_they_wrote(team):
+    post = bring_to(team, "changes_requested")
+    post = post_update(
+        post=post, user=team.reviewer, body="Texto reescrito por quien revisa https://example.org"
+    )
+    workflow.post_submit(post=post, user=team.author)
+    with pytest.raises(PermissionDeniedError):
+        workflow.post_approve(post=post, user=team.reviewer)
+    workflow.post_approve(post=post, user=team.reviewer2, acknowledge_warnings=True)
+    post.refresh_from_db()
+    assert post.status == S.APPROVED

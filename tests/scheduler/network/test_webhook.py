@@ -30,7 +30,6 @@ def request(key="pub-9-chan-3"):
         url="https://cdn.example/b.png",
     )
     return PublishRequest(
-        title="Spring sale",
         text="Everything 20% off https://example.org/sale",
         media=[banner],
         links=["https://example.org/sale"],
@@ -55,7 +54,6 @@ def test_delivery_is_signed_and_carries_the_delivery_id(receiver):
     assert delivery["delivery"] == "pub-9-chan-3"
     assert delivery["body"] == {
         "post": {
-            "title": "Spring sale",
             "text": "Everything 20% off https://example.org/sale",
             "links": ["https://example.org/sale"],
             "media": [
@@ -95,12 +93,8 @@ def test_slack_and_discord_shapes(receiver):
     make(receiver, [], body_format="slack").publish(request("a"))
     make(receiver, [], body_format="discord").publish(request("b"))
     slack, discord = (d["body"] for d in receiver.deliveries)
-    assert slack == {
-        "text": "*Spring sale*\n\nEverything 20% off https://example.org/sale\n\nhttps://cdn.example/b.png"
-    }
-    assert discord == {
-        "content": "**Spring sale**\n\nEverything 20% off https://example.org/sale\n\nhttps://cdn.example/b.png"
-    }
+    assert slack == {"text": "Everything 20% off https://example.org/sale\n\nhttps://cdn.example/b.png"}
+    assert discord == {"content": "Everything 20% off https://example.org/sale\n\nhttps://cdn.example/b.png"}
 
 
 def test_receiver_outage_is_transient(receiver):
