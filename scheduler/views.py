@@ -77,17 +77,16 @@ def channel_connect_view(request):
             confirm_brand=form.cleaned_data["confirm_brand"],
         )
     except PautaError as error:
+        if not role_has(user=request.user, workspace=request.workspace, role=Role.ADMIN):
+            return refuse_with_message(request, error, _calendar(request))
         if isinstance(error, NotFoundError):
             raise Http404(error.message) from error
         messages.error(request, error.message)
         return _render(
             request,
             "scheduler/channels.html",
-            {
-                "channels": selectors.channel_list(workspace=request.workspace),
-                "form": form,
-            },
-            status=400 if role_has(user=request.user, workspace=request.workspace, role=Role.ADMIN) else 403,
+            {"channels": selectors.channel_list(workspace=request.workspace), "form": form},
+            status=400,
         )
     messages.success(
         request,

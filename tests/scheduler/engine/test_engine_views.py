@@ -70,6 +70,14 @@ def test_connect_form_verifies_and_refuses_without_echoing_the_token(brand, clie
     assert channel.is_brand_account and channel.brand_confirmed_by == brand.admin
 
 
+def test_an_author_cannot_connect_a_channel_and_is_not_shown_the_admin_page(brand, client):
+    client.force_login(brand.author)
+    response = client.post(url(brand, "channel-connect"), {"network": "mastodon", "display_name": "Mine"})
+    assert response.status_code == 302
+    assert response.url == reverse("calendar_app:calendar", kwargs={"slug": brand.workspace.slug})
+    assert not Channel.objects.filter(display_name="Mine").exists()
+
+
 def test_pause_form_banner_and_resume(brand, client):
     client.force_login(brand.admin)
     refused = client.post(url(brand, "pause"), {"reason": ""})
