@@ -36,7 +36,7 @@ from .base import (
     UnknownOutcomeError,
 )
 from .bluesky_records import post_record, rkey_for
-from .http import DEFAULT_TIMEOUT, HttpCaller, require_safe_url
+from .http import DEFAULT_TIMEOUT, HttpCaller, json_object, require_safe_url
 from .sessions import DEFAULT_SESSION_STORE, SessionStore
 
 POST_COLLECTION = "app.bsky.feed.post"
@@ -241,18 +241,9 @@ def _may_already_exist(response: requests.Response) -> bool:
 
 
 def _error_name(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return str(body.get("error", "")) if isinstance(body, dict) else ""
+    return str(json_object(response).get("error", ""))
 
 
 def _error_detail(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
+    body = json_object(response)
     return str(body.get("message") or body.get("error") or "")

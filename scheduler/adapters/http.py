@@ -39,6 +39,15 @@ _SECRET_KEY = re.compile(r"jwt|token|password|secret|authorization", re.IGNORECA
 _SUMMARY_LIMIT = 200
 
 
+def json_object(response: requests.Response) -> dict[str, Any]:
+    """The body as a JSON object, or {} when the server answered something else (an HTML error page)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 def require_safe_url(url: str, *, allow_hosts: Iterable[str], network: str) -> None:
     """https only, except for hosts an operator allow-listed (local servers, tests)."""
     parts = urlsplit(url)

@@ -21,7 +21,7 @@ from scheduler.links.i18n import gettext as _
 from scheduler.links.result import format_seconds
 
 from .base import Adapter, Identity, MediaItem, PublishRequest, PublishResult, Recorder, TransientError
-from .http import DEFAULT_TIMEOUT, HttpCaller, require_safe_url
+from .http import DEFAULT_TIMEOUT, HttpCaller, json_object, require_safe_url
 from .text import normalized_text, plain_text_from_html
 
 READ_BACK_PAGES = 3
@@ -158,12 +158,7 @@ class MastodonAdapter(Adapter):
 
 
 def _error_detail(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    if not isinstance(body, dict):
-        return ""
+    body = json_object(response)
     return " ".join(str(body[key]) for key in ("error", "error_description") if body.get(key))
 
 

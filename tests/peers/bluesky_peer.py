@@ -105,3 +105,25 @@ def bluesky_peer_start() -> BlueskyPeer:
     return BlueskyPeer(
         service=data["service"], accounts=accounts, state_dir=state_dir, env=env, started_here=not was_running
     )
+
+
+def bluesky_post_records(peer: BlueskyPeer, did: str) -> list[dict]:
+    """Every `app.bsky.feed.post` record of the account, page by page: the server keeps its state between
+    test sessions, so one page of `listRecords` would not see them all."""
+    import requests
+
+    records: list[dict] = []
+    cursor = None
+    while True:
+        params = {"repo": did, "collection": "app.bsky.feed.post", "limit": 100}
+        if cursor:
+            params["cursor"] = cursor
+        response = requests.get(
+            f"{peer.service}/xrpc/com.atproto.repo.listRecords", params=params, timeout=10
+        )
+        response.raise_for_status()
+        page = response.json()
+        records.extend(page["records"])
+        cursor = page.get("cursor")
+        if not cursor or not page["records"]:
+            return records

@@ -164,16 +164,6 @@ def eventually(
         time.sleep(interval)
 
 
-def bluesky_records(peer: BlueskyPeer, did: str) -> list[dict]:
-    response = requests.get(
-        f"{peer.service}/xrpc/com.atproto.repo.listRecords",
-        params={"repo": did, "collection": "app.bsky.feed.post", "limit": 100},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return response.json()["records"]
-
-
 def bluesky_record(peer: BlueskyPeer, did: str, rkey: str) -> dict | None:
     response = requests.get(
         f"{peer.service}/xrpc/com.atproto.repo.getRecord",

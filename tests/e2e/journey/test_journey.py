@@ -25,7 +25,6 @@ from tests.e2e.journey.support import (
     REPLACEMENT,
     approved_post,
     bluesky_record,
-    bluesky_records,
     eventually,
     local_day,
     mastodon_status,
@@ -33,6 +32,7 @@ from tests.e2e.journey.support import (
     plan_background,
     screenshot,
 )
+from tests.peers.bluesky_peer import bluesky_post_records
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.peer, pytest.mark.django_db(transaction=True)]
 MADRID = ZoneInfo("Europe/Madrid")
@@ -202,7 +202,9 @@ def test_a_post_whose_link_is_broken_is_held_and_the_author_is_told(
     assert not mastodon.statuses
     did = bluesky_pds.accounts["brand"].did
     # The PDS keeps its posts between runs: this run's link (its port) tells this post apart.
-    assert not [r for r in bluesky_records(bluesky_pds, did) if links.url("/missing") in r["value"]["text"]]
+    assert not [
+        r for r in bluesky_post_records(bluesky_pds, did) if links.url("/missing") in r["value"]["text"]
+    ]
     assert Notification.objects.filter(user=team.author, post=post, kind="preflight_failed").exists()
 
     # The author hears it from the bell, and the post page says exactly which link failed and how.
@@ -272,7 +274,7 @@ def test_paused_workspace_publishes_nothing_and_resume_returns_due_posts_to_revi
     assert sorted(live.values_list("status", flat=True)) == ["scheduled", "scheduled"]
     assert not mastodon.statuses
     did = bluesky_pds.accounts["brand"].did
-    assert not [r for r in bluesky_records(bluesky_pds, did) if links.url("/ok") in r["value"]["text"]]
+    assert not [r for r in bluesky_post_records(bluesky_pds, did) if links.url("/ok") in r["value"]["text"]]
 
     admin.get_by_role("button", name="Resume publishing").click()
     expect(admin.get_by_role("alert").filter(has_text="Publishing resumed")).to_contain_text(

@@ -4,7 +4,6 @@ password is blocked by pre-flight, and the demo's two link posts go out / are he
 from datetime import timedelta
 
 import pytest
-import requests
 from django.utils import timezone
 
 from calendar_app.models import Notification, PostStatus, Role
@@ -16,19 +15,10 @@ from scheduler.services.credentials import credentials_encrypt
 from scheduler.services.preflight import preflight_scheduled
 from scheduler.services.publishing import publication_publish
 from tests.factories import WorkspaceFactory, member
+from tests.peers.bluesky_peer import bluesky_post_records
 from tests.scheduler.engine.conftest import Brand, approved_post
 
 pytestmark = pytest.mark.peer
-
-
-def records_of(peer, did: str) -> list[dict]:
-    response = requests.get(
-        f"{peer.service}/xrpc/com.atproto.repo.listRecords",
-        params={"repo": did, "collection": "app.bsky.feed.post", "limit": 100},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return response.json()["records"]
 
 
 @pytest.fixture
@@ -91,7 +81,9 @@ def test_brand_channel_holding_the_personal_app_password_is_blocked(sky_brand, b
         publication_id=publication.pk, content_hash=publication.content_hash, worker="w"
     ) == ("held")
     for account in (personal, bluesky_pds.accounts["brand"]):
-        assert not [r for r in records_of(bluesky_pds, account.did) if r["value"]["text"].startswith(text)]
+        assert not [
+            r for r in bluesky_post_records(bluesky_pds, account.did) if r["value"]["text"].startswith(text)
+        ]
 
 
 @pytest.mark.worker
@@ -128,7 +120,10 @@ def test_demo_link_posts_go_out_or_are_held_through_a_real_worker(
     broken.refresh_from_db()
     assert working.status == PostStatus.PUBLISHED
     publication = Publication.objects.get(post=working, status="published")
-    texts = [record["value"]["text"] for record in records_of(bluesky_pds, bluesky_pds.accounts["brand"].did)]
+    texts = [
+        record["value"]["text"]
+        for record in bluesky_post_records(bluesky_pds, bluesky_pds.accounts["brand"].did)
+    ]
     assert working.body in texts
     assert publication.remote_id.startswith(f"at://{bluesky_pds.accounts['brand'].did}/app.bsky.feed.post/")
     assert broken.status == PostStatus.FAILED

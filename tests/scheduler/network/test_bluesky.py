@@ -23,6 +23,7 @@ from scheduler.adapters import (
     adapter_for,
 )
 from scheduler.adapters.bluesky_records import rkey_for
+from tests.peers.bluesky_peer import bluesky_post_records
 
 pytestmark = pytest.mark.peer
 
@@ -48,10 +49,7 @@ def xrpc_get(peer, nsid, **params):
 
 
 def count_posts(peer, did, text):
-    records = xrpc_get(
-        peer, "com.atproto.repo.listRecords", repo=did, collection="app.bsky.feed.post", limit=100
-    )
-    return sum(1 for r in records["records"] if r["value"]["text"] == text)
+    return sum(1 for r in bluesky_post_records(peer, did) if r["value"]["text"] == text)
 
 
 def jpeg(width=12, height=8) -> bytes:
