@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from calendar_app.errors import InvalidInputError, NotFoundError, PautaError
 from calendar_app.models import Role
-from calendar_app.services.permissions import role_has, role_require
+from calendar_app.services.permissions import role_has
 from calendar_app.services.workflow import post_publish_now
-from calendar_app.views.helpers import refuse_with_message, workspace_view
+from calendar_app.views.helpers import refuse_with_message, role_refusal, workspace_view
 from scheduler import selectors
 from scheduler.forms import ChannelConnectForm, ChannelReconnectForm, PauseForm
 from scheduler.services.channels import (
@@ -46,10 +46,8 @@ def _form_refusal(form) -> InvalidInputError:
 
 @workspace_view
 def channel_list(request):
-    try:
-        role_require(user=request.user, workspace=request.workspace, role=Role.ADMIN)
-    except PautaError as error:
-        return refuse_with_message(request, error, _calendar(request))
+    if refusal := role_refusal(request, Role.ADMIN, _calendar(request)):
+        return refusal
     form = ChannelConnectForm()
     return _render(
         request,
@@ -142,10 +140,8 @@ def channel_reconnect_view(request, pk):
 @workspace_view
 def publishing_pause(request):
     workspace = request.workspace
-    try:
-        role_require(user=request.user, workspace=workspace, role=Role.ADMIN)
-    except PautaError as error:
-        return refuse_with_message(request, error, _calendar(request))
+    if refusal := role_refusal(request, Role.ADMIN, _calendar(request)):
+        return refusal
     form = PauseForm(request.POST or None, workspace=workspace)
     if request.method == "POST":
         try:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 
 from calendar_app.errors import NotFoundError, PautaError
 from calendar_app.selectors.workspaces import workspace_get_for_user
+from calendar_app.services.permissions import role_require
 
 
 def workspace_view(view):
@@ -33,3 +34,13 @@ def refuse_with_message(request, error: PautaError, fallback_url: str):
         raise Http404(error.message)
     messages.error(request, error.message)
     return redirect(fallback_url)
+
+
+def role_refusal(request, role: str, fallback_url: str):
+    """Pages only some roles may open: a redirect with the reason when the user lacks `role` in the
+    workspace, None when they have it (`if refusal := role_refusal(...): return refusal`)."""
+    try:
+        role_require(user=request.user, workspace=request.workspace, role=role)
+    except PautaError as error:
+        return refuse_with_message(request, error, fallback_url)
+    return None

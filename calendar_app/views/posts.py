@@ -27,13 +27,13 @@ from calendar_app.selectors.posts import (
     post_previews,
     post_timeline,
 )
-from calendar_app.services.permissions import role_has, role_require
+from calendar_app.services.permissions import role_has
 from calendar_app.services.posts import post_create, post_update, tags_ensure
 from calendar_app.services.revisions import revision_default_pair, revision_diff, revision_pair
 from calendar_app.services.style import post_lint
 from calendar_app.services.timezones import local_to_utc
 from calendar_app.services.workflow import current_approvals, post_submit
-from calendar_app.views.helpers import refuse_with_message, workspace_view
+from calendar_app.views.helpers import role_refusal, workspace_view
 from scheduler.models import Channel
 
 
@@ -119,10 +119,8 @@ def _save(request, form, post=None):
 
 @workspace_view
 def post_new(request):
-    try:
-        role_require(user=request.user, workspace=request.workspace, role=Role.AUTHOR)
-    except PautaError as error:
-        return refuse_with_message(request, error, _calendar_url(request))
+    if refusal := role_refusal(request, Role.AUTHOR, _calendar_url(request)):
+        return refusal
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES, workspace=request.workspace)
         if form.is_valid():

@@ -23,7 +23,7 @@ from calendar_app.selectors.style_guide import style_rule_get, style_rules_for_w
 from calendar_app.services import style_guide as services
 from calendar_app.services.permissions import role_has, role_require
 from calendar_app.services.style import text_lint
-from calendar_app.views.helpers import refuse_with_message, workspace_view
+from calendar_app.views.helpers import refuse_with_message, role_refusal, workspace_view
 from calendar_app.views.style_guide_display import finding_rows, marked_segments, rule_rows
 
 TEMPLATE = "calendar_app/style_guide.html"
@@ -140,10 +140,8 @@ def _rule_form_post(request, form, *, rule=None):
 
 @workspace_view
 def style_rule_new(request):
-    try:
-        role_require(user=request.user, workspace=request.workspace, role=Role.ADMIN)
-    except PautaError as error:
-        return refuse_with_message(request, error, _guide_url(request))
+    if refusal := role_refusal(request, Role.ADMIN, _guide_url(request)):
+        return refusal
     kind = request.POST.get("kind") or request.GET.get("kind")
     if kind not in KIND_LABELS:
         kinds = [(key, label, KIND_HELP[key]) for key, label in KIND_LABELS.items()]
@@ -158,10 +156,8 @@ def style_rule_new(request):
 @workspace_view
 def style_rule_edit(request, pk):
     rule = _rule_or_404(request, pk)
-    try:
-        role_require(user=request.user, workspace=request.workspace, role=Role.ADMIN)
-    except PautaError as error:
-        return refuse_with_message(request, error, _guide_url(request))
+    if refusal := role_refusal(request, Role.ADMIN, _guide_url(request)):
+        return refusal
     if request.method == "POST":
         return _rule_form_post(request, StyleRuleForm(request.POST, kind=rule.kind), rule=rule)
     initial = StyleRuleForm.initial_from_spec(services.style_rule_spec(rule))
@@ -212,10 +208,8 @@ def style_rule_move(request, pk):
 
 @workspace_view
 def style_guide_import(request):
-    try:
-        role_require(user=request.user, workspace=request.workspace, role=Role.ADMIN)
-    except PautaError as error:
-        return refuse_with_message(request, error, _guide_url(request))
+    if refusal := role_refusal(request, Role.ADMIN, _guide_url(request)):
+        return refusal
     form = ImportGuideForm(request.POST or None, request.FILES or None)
     problems, status = [], 200
     if request.method == "POST":
