@@ -14,6 +14,7 @@ extra posts on the network for the same publication; lost are publications not p
 
     .venv/bin/python bench/publish.py [--posts 1000] [--workers 2] [--concurrency 8] [--lead 45]
         [--latency 0.05] [--failure-rate 0.1] [--runs pauta,kill,cron] [--database-url URL]
+        [--setting PAUTA_BURST_SIZE=100 ...]
 
 By default a throwaway SQLite file and an embedded Redis in a temporary directory; --database-url (a scratch
 PostgreSQL database: it is migrated and written to) and REDIS_URL select real servers instead.
@@ -250,7 +251,17 @@ def main() -> int:
     parser.add_argument("--failure-rate", type=float, default=0.1)
     parser.add_argument("--runs", default="pauta,kill,cron")
     parser.add_argument("--database-url", help="a scratch database (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="an engine setting for the workers, e.g. PAUTA_BURST_SIZE=250 (repeatable)",
+    )
     args = parser.parse_args()
+    for setting in args.setting:
+        name, _, value = setting.partition("=")
+        BENCH_SETTINGS[name.strip()] = float(value)
 
     var, redis_process = configure(args.database_url)
     try:

@@ -6,12 +6,12 @@ task; publishing's soft limit leaves the network call time to end and be recorde
 """
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
 from celery.signals import worker_ready
 
-from scheduler.models import Publication
-from scheduler.services import dispatcher, pause, publishing, reconcile
+from scheduler.services import bursts, dispatcher, pause, publishing, reconcile
 from scheduler.services.liveness import worker_booted
 from scheduler.services.preflight import preflight_scheduled
 
@@ -54,14 +54,24 @@ def preflight_task(self, post_id: int, content_hash: str) -> bool | None:
 
 @shared_task(bind=True, soft_time_limit=75, time_limit=90, ignore_result=True)
 def publish_task(self, publication_id: int, content_hash: str) -> str:
-    outcome = publishing.publication_publish(
+    outcome = publishing.publication_publish_when_due(
         publication_id=publication_id, content_hash=content_hash, worker=_worker_name(self)
     )
-    if outcome == "not_due":
-        due = Publication.objects.values_list("next_attempt_at", flat=True).get(pk=publication_id)
-        self.apply_async(args=[publication_id, content_hash], eta=due)
     log.info("publication %s: %s", publication_id, outcome)
     return outcome
+
+
+@shared_task(bind=True, soft_time_limit=150, time_limit=180, ignore_result=True)
+def publish_burst_task(self, items: list[list], due: str) -> dict:
+    """A burst waits until `due` (it is queued a few seconds ahead to prepare); the limits leave room for
+    that wait, a slow network call and the in-place retries."""
+    counts = bursts.publications_publish_burst(
+        items=[(publication_id, content_hash) for publication_id, content_hash in items],
+        due=datetime.fromisoformat(due),
+        worker=_worker_name(self),
+    )
+    log.info("burst of %d due %s: %s", len(items), due, dict(counts))
+    return dict(counts)
 
 
 @shared_task(bind=True, soft_time_limit=75, time_limit=90, ignore_result=True)

@@ -1,6 +1,7 @@
 """In-app notifications (the bell) and e-mail, sent once the transaction commits: a rollback sends nothing."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,26 +12,52 @@ from calendar_app.models import Membership, Notification, Role
 from calendar_app.services.messages import is_message, message_render
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notification to some users; `message` is best a `calendar_app.services.messages.message(...)`:
+    the bell then shows it in each reader's language; the e-mail goes out in the workspace's language."""
+
+    users: Iterable
+    workspace: object
+    kind: str
+    message: str | dict
+    post: object = None
+
+
 def notification_send(
     *, users: Iterable, workspace, kind: str, message: str | dict, post=None
 ) -> list[Notification]:
-    """`message` is best a `calendar_app.services.messages.message(...)`: the bell then shows it in each
-    reader's language; the e-mail goes out in the workspace's language."""
-    recipients = {user.pk: user for user in users if user is not None}
-    content = message if is_message(message) else {}
-    with translation.override(workspace.language):
-        message = message_render(message)
-    created = [
-        Notification.objects.create(
-            user=user, workspace=workspace, post=post, kind=kind, message=message, content=content
-        )
-        for user in recipients.values()
-    ]
-    emails = [user.email for user in recipients.values() if user.email]
-    if emails:
-        subject = f"[Pauta · {workspace.name}] {message[:80]}"
-        transaction.on_commit(lambda: send_mail(subject, message, None, emails, fail_silently=True))
-    return created
+    return notifications_send(notices=[Notice(users, workspace, kind, message, post)])
+
+
+def notifications_send(*, notices: Iterable[Notice]) -> list[Notification]:
+    """Many notices with one INSERT (a publishing burst settles hundreds of posts at once)."""
+    created = []
+    for notice in notices:
+        recipients = {user.pk: user for user in notice.users if user is not None}
+        content = notice.message if is_message(notice.message) else {}
+        with translation.override(notice.workspace.language):
+            text = message_render(notice.message)
+        created += [
+            Notification(
+                user=user,
+                workspace=notice.workspace,
+                post=notice.post,
+                kind=notice.kind,
+                message=text,
+                content=content,
+            )
+            for user in recipients.values()
+        ]
+        emails = [user.email for user in recipients.values() if user.email]
+        if emails:
+            subject = f"[Pauta · {notice.workspace.name}] {text[:80]}"
+            transaction.on_commit(
+                lambda subject=subject, text=text, emails=emails: send_mail(
+                    subject, text, None, emails, fail_silently=True
+                )
+            )
+    return Notification.objects.bulk_create(created)
 
 
 def workspace_members_with_role(*, workspace, role: str):

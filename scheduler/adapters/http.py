@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 from urllib3.exceptions import NewConnectionError
 
 from scheduler.links.guard import AddressGuard
@@ -37,6 +39,20 @@ USER_AGENT = "Pauta/1.0 (self-hosted editorial calendar)"
 DEFAULT_TIMEOUT = (5.0, 30.0)
 _SECRET_KEY = re.compile(r"jwt|token|password|secret|authorization", re.IGNORECASE)
 _SUMMARY_LIMIT = 200
+# Connections per host kept open for reuse: a burst sends from this many threads at once (see
+# `scheduler.services.bursts`).
+POOL_SIZE = 64
+_pools: dict[int, requests.adapters.HTTPAdapter] = {}
+
+
+def shared_transport() -> requests.adapters.HTTPAdapter:
+    """One connection pool per process, so calls reuse open connections instead of a TCP (and TLS)
+    handshake each. Only connections are shared: headers and credentials stay on each caller's session.
+    Keyed by process id, because a pool opened before a fork must not be used by the child."""
+    pid = os.getpid()
+    if pid not in _pools:
+        _pools[pid] = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=POOL_SIZE)
+    return _pools[pid]
 
 
 def json_object(response: requests.Response) -> dict[str, Any]:
@@ -76,7 +92,11 @@ class HttpCaller:
         self.recorder = recorder
         self.timeout = timeout
         self.allow_hosts = tuple(allow_hosts)
-        self.session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            session.mount("http://", shared_transport())
+            session.mount("https://", shared_transport())
+        self.session = session
         self.session.trust_env = False
         self.session.headers["User-Agent"] = USER_AGENT
         self._secrets: set[str] = set()

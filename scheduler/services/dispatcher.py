@@ -1,7 +1,8 @@
 """The dispatcher (every couple of seconds, from beat) and the sweeper.
 
-No beat entry per post: the dispatcher looks a short window ahead and enqueues one publish task per due
-publication with an ETA, so workers hold it ready and start it on the second. Marking a publication
+No beat entry per post: the dispatcher looks a short window ahead and enqueues the due publications as
+bursts (`bursts`): one task per due moment and at most `PAUTA_BURST_SIZE` publications, delivered a few
+seconds early so the worker prepares them and sends them on the second. Marking a publication
 queued is a compare-and-set on `queued_at`, one row at a time in its own short transaction (a long one
 would hold row locks the claims are waiting for), so two dispatchers never enqueue the same row twice;
 and if they somehow did, the claim would still let only one message publish.
@@ -12,6 +13,7 @@ happened (`liveness`) is enqueued again, and so is anything queued long ago and 
 also recovers claims whose worker died and unconfirmed publications whose read-back message was lost.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Q
@@ -22,11 +24,15 @@ from scheduler.models import Publication
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.leases import single_flight
 from scheduler.services.liveness import messages_possibly_lost_since, workers_observe
-from scheduler.services.queueing import enqueue_preflight, enqueue_publish, enqueue_reconcile
+from scheduler.services.queueing import enqueue_preflight, enqueue_publish_burst, enqueue_reconcile
 from scheduler.services.reconcile import publications_recover_stuck
 
 P = Publication.Status
 BATCH = 5000
+# How long a run may keep the others out. Short: a worker killed in the middle of a sweep would otherwise
+# hold back crash recovery until its lock expires; a run that takes longer merely lets a second one start,
+# which is harmless (every write is a compare-and-set).
+SINGLE_FLIGHT_SECONDS = 10
 IDLE = {"queued": 0, "requeued": 0, "preflights": 0}
 
 
@@ -38,12 +44,17 @@ def _mark_queued(publication_id: int, *, now, stale_before=None) -> bool:
 
 
 def _enqueue_rows(rows, *, now, stale_before=None) -> int:
-    count = 0
+    """Marked one by one, then enqueued as bursts: one task per due moment and `PAUTA_BURST_SIZE` rows."""
+    due_together: dict = defaultdict(list)
     for publication_id, content_hash, due in rows:
         if _mark_queued(publication_id, now=now, stale_before=stale_before):
-            enqueue_publish(publication_id=publication_id, content_hash=content_hash, eta=max(due, now))
-            count += 1
-    return count
+            due_together[max(due, now)].append((publication_id, content_hash))
+    size = max(1, int(engine_setting("PAUTA_BURST_SIZE")))
+    prepare = engine_setting("PAUTA_BURST_PREPARE_SECONDS")
+    for due, items in due_together.items():
+        for start in range(0, len(items), size):
+            enqueue_publish_burst(items=items[start : start + size], due=due, prepare_seconds=prepare)
+    return sum(len(items) for items in due_together.values())
 
 
 def _requeue_before(now):
@@ -54,7 +65,7 @@ def _requeue_before(now):
 
 
 def dispatch_due(*, now=None) -> dict[str, int]:
-    with single_flight("dispatch", ttl_seconds=60) as leading:
+    with single_flight("dispatch", ttl_seconds=SINGLE_FLIGHT_SECONDS) as leading:
         if not leading:
             return dict(IDLE)
         now = now or timezone.now()
@@ -102,7 +113,7 @@ def _dispatch_preflights(*, now) -> int:
 
 
 def sweep(*, now=None) -> dict[str, int]:
-    with single_flight("sweep", ttl_seconds=120) as leading:
+    with single_flight("sweep", ttl_seconds=SINGLE_FLIGHT_SECONDS) as leading:
         if not leading:
             return {"recovered": 0, "reconciles": 0}
         now = now or timezone.now()

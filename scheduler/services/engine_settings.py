@@ -17,9 +17,20 @@ DEFAULTS: dict[str, float] = {
     "PAUTA_REQUEUE_FALLBACK_SECONDS": 300,
     # A claim whose lease has been silent this long belongs to a dead worker.
     "PAUTA_PUBLISH_LEASE_SECONDS": 6,
-    "PAUTA_PUBLISH_MAX_ATTEMPTS": 8,
+    "PAUTA_PUBLISH_MAX_ATTEMPTS": 10,
+    # Publications due at the same moment are published in bursts of at most this many (one task each),
+    # delivered this many seconds early to judge the claim-time checks and build the requests, and sent
+    # from this many threads per burst (`bursts`).
+    "PAUTA_BURST_SIZE": 100,
+    "PAUTA_BURST_PREPARE_SECONDS": 10,
+    "PAUTA_BURST_THREADS": 16,
+    # A burst retries a transient failure in place, keeping its claim, when the backoff is this short;
+    # a longer wait goes back on the schedule.
+    "PAUTA_BURST_RETRY_IN_PLACE_SECONDS": 5,
     # Exponential backoff: base * 2**(attempt-1), capped, with jitter so retries of a burst spread out.
-    "PAUTA_RETRY_BASE_SECONDS": 0.5,
+    # A first retry after 50-100 ms keeps a post that met one 503 on its minute; with the attempts above,
+    # a network that keeps failing is still tried for 25-50 s before the post fails.
+    "PAUTA_RETRY_BASE_SECONDS": 0.1,
     "PAUTA_RETRY_MAX_SECONDS": 300,
     # An unconfirmed publication is read back after this delay (the network may still be writing it).
     "PAUTA_RECONCILE_AFTER_SECONDS": 15,

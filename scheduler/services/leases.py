@@ -29,21 +29,31 @@ def _key(publication_id: int) -> str:
 
 @contextmanager
 def publication_lease(*, publication_id: int, token: str) -> Iterator[None]:
-    """Hold the lease for the block; a Redis outage only weakens crash detection, never the claim itself."""
+    with publications_lease(publication_ids=[publication_id], token=token):
+        yield
+
+
+@contextmanager
+def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[None]:
+    """Hold the leases for the block, renewed together by one thread; a Redis outage only weakens crash
+    detection, never the claim itself."""
     client = redis_client()
     ttl_ms = int(lease_seconds() * 1000)
     stop = threading.Event()
 
     def renew() -> None:
         with suppress(redis.RedisError):
-            client.set(_key(publication_id), token, px=ttl_ms)
+            pipeline = client.pipeline(transaction=False)
+            for publication_id in publication_ids:
+                pipeline.set(_key(publication_id), token, px=ttl_ms)
+            pipeline.execute()
 
     def refresh() -> None:
         while not stop.wait(lease_seconds() / 3):
             renew()
 
     renew()
-    thread = threading.Thread(target=refresh, daemon=True, name=f"lease-{publication_id}")
+    thread = threading.Thread(target=refresh, daemon=True, name=f"lease-{publication_ids[0]}")
     thread.start()
     try:
         yield
@@ -51,7 +61,7 @@ def publication_lease(*, publication_id: int, token: str) -> Iterator[None]:
         stop.set()
         thread.join(timeout=1)
         with suppress(redis.RedisError):
-            client.delete(_key(publication_id))
+            client.delete(*[_key(publication_id) for publication_id in publication_ids])
 
 
 def lease_held(*, publication_id: int, token: str) -> bool:

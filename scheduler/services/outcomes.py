@@ -12,14 +12,19 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calendar_app.models import Notification, Post, PostStatus, Role
-from calendar_app.services.notifications import notification_send, workspace_members_with_role
-from calendar_app.services.workflow import post_system_transition
+from calendar_app.services.notifications import (
+    Notice,
+    notification_send,
+    notifications_send,
+    workspace_members_with_role,
+)
+from calendar_app.services.workflow import post_system_transition, posts_system_transition
 from scheduler.models import PreflightReport, Publication, PublishAttempt
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.queueing import enqueue_publish, enqueue_reconcile
@@ -39,7 +44,12 @@ class AttemptRecord:
     retry_after: float | None = None  # what the network asked for, when it asked
 
     def save(self, *, publication_id: int, outcome: str) -> PublishAttempt:
-        return PublishAttempt.objects.create(
+        attempt = self.unsaved(publication_id=publication_id, outcome=outcome)
+        attempt.save()
+        return attempt
+
+    def unsaved(self, *, publication_id: int, outcome: str) -> PublishAttempt:
+        return PublishAttempt(
             publication_id=publication_id,
             started_at=self.started_at,
             duration_ms=self.duration_ms,
@@ -72,14 +82,21 @@ def _cas(publication_id: int, token: str, **changes) -> bool:
 
 @transaction.atomic
 def outcome_published(
-    *, publication: Publication, token: str, remote_id: str, remote_url: str, attempt: AttemptRecord
+    *,
+    publication: Publication,
+    token: str,
+    remote_id: str,
+    remote_url: str,
+    attempt: AttemptRecord,
+    published_at: datetime | None = None,
 ) -> bool:
+    """`published_at`: when the network's answer arrived (now, when not given)."""
     post = _lock_post(publication)
     won = _cas(
         publication.pk,
         token,
         status=P.PUBLISHED,
-        published_at=timezone.now(),
+        published_at=published_at or timezone.now(),
         remote_id=remote_id[:255],
         remote_url=remote_url[:500],
         failure_reason="",
@@ -89,6 +106,113 @@ def outcome_published(
     if won:
         post_settle(post=post)
     return won
+
+
+@dataclass
+class Published:
+    """One publication of a burst the network accepted (`bursts`)."""
+
+    publication: Publication
+    remote_id: str
+    remote_url: str
+    published_at: datetime
+    attempts: list[AttemptRecord]  # the in-place retries first, the successful call last
+    report: PreflightReport | None = None
+
+
+@transaction.atomic
+def outcomes_published(*, published: list[Published], token: str) -> int:
+    """`outcome_published` for a burst: the posts locked once (in id order, like everywhere), the attempts
+    inserted together, each post settled once. Returns how many compare-and-sets won."""
+    if not published:
+        return 0
+    post_ids = sorted({item.publication.post_id for item in published})
+    posts = {
+        post.pk: post
+        for post in Post.objects.select_for_update(of=("self",))
+        .select_related("workspace", "author")
+        .filter(pk__in=post_ids)
+        .order_by("pk")
+    }
+    winners = _cas_published(published, token)
+    settled = {item.publication.post_id: item.report for item in published if item.publication.pk in winners}
+    attempts = []
+    for item in published:
+        *retries, success = item.attempts
+        attempts += [
+            attempt.unsaved(publication_id=item.publication.pk, outcome=PublishAttempt.Outcome.RETRY)
+            for attempt in retries
+        ]
+        attempts.append(
+            success.unsaved(publication_id=item.publication.pk, outcome=PublishAttempt.Outcome.PUBLISHED)
+        )
+    PublishAttempt.objects.bulk_create(attempts)
+    _posts_settle_published([posts[post_id] for post_id in settled], reports=settled)
+    return len(winners)
+
+
+def _cas_published(published: list[Published], token: str) -> set[int]:
+    """The compare-and-set of `outcome_published` for many rows: the rows still claimed with this token
+    win (their posts are locked, so nobody can take them over meanwhile), and one prepared statement runs
+    for all of them (`executemany`), instead of an ORM UPDATE each."""
+    ids = [item.publication.pk for item in published]
+    winners = set(
+        Publication.objects.filter(pk__in=ids, status=P.PUBLISHING, claim_token=token).values_list(
+            "pk", flat=True
+        )
+    )
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    sql = (
+        f"UPDATE {quote(Publication._meta.db_table)} SET status = %s, published_at = %s, remote_id = %s, "
+        "remote_url = %s, failure_reason = '', claim_token = '', attempt_count = attempt_count + %s "
+        "WHERE id = %s AND status = %s AND claim_token = %s"
+    )
+    rows = [
+        (
+            P.PUBLISHED,
+            adapt(item.published_at),
+            item.remote_id[:255],
+            item.remote_url[:500],
+            len(item.attempts) - 1,
+            item.publication.pk,
+            P.PUBLISHING,
+            token,
+        )
+        for item in published
+        if item.publication.pk in winners
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return winners
+
+
+def _posts_settle_published(posts: list[Post], *, reports: dict) -> None:
+    """`post_settle` for a burst's posts: those whose every publication is now published move together
+    (one UPDATE, one INSERT of audit entries, one of notifications); any other goes through `post_settle`."""
+    latest: dict[int, dict[int, Publication]] = {}
+    publications = (
+        Publication.objects.filter(post__in=posts).exclude(status=P.CANCELLED).select_related("channel")
+    )
+    for publication in publications.order_by("id"):
+        latest.setdefault(publication.post_id, {})[publication.channel_id] = publication
+    done, others = [], []
+    for post in posts:
+        current = list(latest.get(post.pk, {}).values())
+        if post.status in (PostStatus.PUBLISHING, PostStatus.UNCONFIRMED) and {
+            publication.status for publication in current
+        } == {P.PUBLISHED}:
+            done.append((post, current))
+        else:
+            others.append(post)
+    posts_system_transition(
+        posts=[post for post, _current in done],
+        action="mark_published",
+        details={post.pk: {"urls": _urls(current)} for post, current in done},
+        preflight_reports={post.pk: reports.get(post.pk) for post, _current in done},
+    )
+    notifications_send(notices=[_published_notice(post, current) for post, current in done])
+    for post in others:
+        post_settle(post=post, report=reports.get(post.pk))
 
 
 @transaction.atomic
@@ -246,8 +370,12 @@ def _urls(publications: list[Publication]) -> list[str]:
 
 
 def _notify_published(post: Post, publications: list[Publication]) -> None:
+    notifications_send(notices=[_published_notice(post, publications)])
+
+
+def _published_notice(post: Post, publications: list[Publication]) -> Notice:
     channels = ", ".join(publication.channel.display_name for publication in publications)
-    notification_send(
+    return Notice(
         users=[post.author],
         workspace=post.workspace,
         post=post,

@@ -35,6 +35,7 @@ from scheduler.services.outcomes import (
     outcome_unconfirmed,
 )
 from scheduler.services.preflight import deferred_checks, preflight_evaluate, preflight_raise_flags
+from scheduler.services.queueing import enqueue_publish
 
 log = logging.getLogger(__name__)
 P = Publication.Status
@@ -142,6 +143,15 @@ def publication_publish(*, publication_id: int, content_hash: str, worker: str) 
         return _publish_claimed(claim, worker)
 
 
+def publication_publish_when_due(*, publication_id: int, content_hash: str, worker: str) -> str:
+    """`publication_publish`, queued again for its time when the message came early."""
+    outcome = publication_publish(publication_id=publication_id, content_hash=content_hash, worker=worker)
+    if outcome == "not_due":
+        due = Publication.objects.values_list("next_attempt_at", flat=True).get(pk=publication_id)
+        enqueue_publish(publication_id=publication_id, content_hash=content_hash, eta=due)
+    return outcome
+
+
 def _publish_claimed(claim: Claim, worker: str) -> str:
     publication, token = claim.publication, claim.token
     attempt = AttemptRecord(started_at=timezone.now(), worker=worker)
@@ -178,61 +188,26 @@ def _publish_claimed(claim: Claim, worker: str) -> str:
     return _send(publication, token, attempt)
 
 
+def attempt_finish(attempt: AttemptRecord, calls: CallLog, started: float, error=None) -> None:
+    """Fill in what the calls of an attempt tell: duration, the calls, the last HTTP status and answer."""
+    attempt.duration_ms = int((time.monotonic() - started) * 1000)
+    attempt.calls = calls.as_data()
+    last = calls.records[-1] if calls.records else None
+    attempt.http_status = getattr(error, "status", None) or (last.status if last else None)
+    if last is not None and not attempt.summary:
+        attempt.summary = last.summary
+
+
 def _send(publication: Publication, token: str, attempt: AttemptRecord) -> str:
     calls = CallLog()
     started = time.monotonic()
-
-    def finish(error=None) -> None:
-        attempt.duration_ms = int((time.monotonic() - started) * 1000)
-        attempt.calls = calls.as_data()
-        last = calls.records[-1] if calls.records else None
-        attempt.http_status = getattr(error, "status", None) or (last.status if last else None)
-        if last is not None and not attempt.summary:
-            attempt.summary = last.summary
-
     try:
         request = publication_request(publication=publication)
         result = channel_adapter(channel=publication.channel, recorder=calls).publish(request)
-    except TransientError as exc:
-        finish(exc)
-        outcome_retry(
-            publication=publication,
-            token=token,
-            reason=_reason(publication, exc),
-            retry_after=exc.retry_after,
-            attempt=attempt,
-        )
-        return "retry"
-    except PermanentError as exc:
-        finish(exc)
-        reason = _reason(publication, exc)
-        outcome_failed(publication=publication, token=token, reason=reason, attempt=attempt)
-        if exc.auth_problem:
-            channel_flag(channel=publication.channel, reason=reason, kind=Notification.Kind.PUBLISH_FAILED)
-        return "failed"
-    except (UnknownOutcomeError, SoftTimeLimitExceeded) as exc:
-        finish(exc)
-        reason = (
-            str(exc)
-            if isinstance(exc, UnknownOutcomeError)
-            else _("Publishing took too long and was stopped; the post may have been published.")
-        )
-        outcome_unconfirmed(
-            publication=publication, token=token, reason=_reason(publication, reason), attempt=attempt
-        )
-        return "unconfirmed"
     except Exception as exc:
-        # Unexpected (a bug, an odd answer): the request may have gone out, so read the account back.
-        finish(exc)
-        log.exception("publishing publication %s failed unexpectedly", publication.pk)
-        reason = _(
-            "Publishing stopped on an unexpected error (%(error)s); checking whether the post went out."
-        ) % {"error": type(exc).__name__}
-        outcome_unconfirmed(
-            publication=publication, token=token, reason=_reason(publication, reason), attempt=attempt
-        )
-        return "unconfirmed"
-    finish()
+        attempt_finish(attempt, calls, started, exc)
+        return outcome_for_error(publication=publication, token=token, attempt=attempt, error=exc)
+    attempt_finish(attempt, calls, started)
     attempt.summary = result.raw_summary
     outcome_published(
         publication=publication,
@@ -242,6 +217,43 @@ def _send(publication: Publication, token: str, attempt: AttemptRecord) -> str:
         attempt=attempt,
     )
     return "published"
+
+
+def outcome_for_error(
+    *, publication: Publication, token: str, attempt: AttemptRecord, error: Exception
+) -> str:
+    """What a failed publishing call means: retry later, failed for good, or unconfirmed (it may be out)."""
+    if isinstance(error, TransientError):
+        outcome_retry(
+            publication=publication,
+            token=token,
+            reason=_reason(publication, error),
+            retry_after=error.retry_after,
+            attempt=attempt,
+        )
+        return "retry"
+    if isinstance(error, PermanentError):
+        reason = _reason(publication, error)
+        outcome_failed(publication=publication, token=token, reason=reason, attempt=attempt)
+        if error.auth_problem:
+            channel_flag(channel=publication.channel, reason=reason, kind=Notification.Kind.PUBLISH_FAILED)
+        return "failed"
+    if isinstance(error, UnknownOutcomeError | SoftTimeLimitExceeded):
+        reason = (
+            str(error)
+            if isinstance(error, UnknownOutcomeError)
+            else _("Publishing took too long and was stopped; the post may have been published.")
+        )
+    else:
+        # Unexpected (a bug, an odd answer): the request may have gone out, so read the account back.
+        log.error("publishing publication %s failed unexpectedly", publication.pk, exc_info=error)
+        reason = _(
+            "Publishing stopped on an unexpected error (%(error)s); checking whether the post went out."
+        ) % {"error": type(error).__name__}
+    outcome_unconfirmed(
+        publication=publication, token=token, reason=_reason(publication, reason), attempt=attempt
+    )
+    return "unconfirmed"
 
 
 def _reason(publication: Publication, error) -> str:

@@ -12,6 +12,7 @@ from calendar_app.services.workflow.core import (
     current_approvals,
     post_content_changed,
     post_system_transition,
+    posts_system_transition,
     user_can_review,
 )
 from calendar_app.services.workflow.review import post_approve, post_request_changes, post_submit
@@ -38,5 +39,6 @@ __all__ = [
     "post_retry",
     "post_submit",
     "post_system_transition",
+    "posts_system_transition",
     "user_can_review",
 ]

@@ -63,6 +63,16 @@ def preflight_evaluate(
     *, post: Post, trigger: str, channels: list[Channel] | None = None, publication: Publication | None = None
 ) -> tuple[PreflightReport, list[ChannelFlag]]:
     """Run the checks and store the report; raising flags and holding the post are the caller's choice."""
+    report, flags = preflight_judge(post=post, trigger=trigger, channels=channels, publication=publication)
+    report.save()
+    return report, flags
+
+
+def preflight_judge(
+    *, post: Post, trigger: str, channels: list[Channel] | None = None, publication: Publication | None = None
+) -> tuple[PreflightReport, list[ChannelFlag]]:
+    """The checks, with the report not yet stored: a burst judges its posts seconds ahead and stores the
+    reports together with the claim (`bursts`)."""
     channels = channels if channels is not None else list(post.channels.all())
     at_claim = trigger == Trigger.CLAIM
     expected_hash = publication.content_hash if publication is not None else None
@@ -79,7 +89,7 @@ def preflight_evaluate(
         reuse=(lambda: _recent_link_report(post)) if at_claim else None,
     )
     checks = [local[0], local[1], remote.identity_check, remote.links_check, local[2], local[3]]
-    report = PreflightReport.objects.create(
+    report = PreflightReport(
         post=post,
         publication=publication,
         trigger=trigger,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from calendar_app.models import PostStatus
 from scheduler.models import Publication
 from scheduler.services.dispatcher import dispatch_due, sweep
+from scheduler.services.engine_settings import engine_setting
 from scheduler.services.liveness import messages_possibly_lost_since, worker_booted, workers_observe
 from scheduler.services.publishing import publication_claim, publication_publish
 from scheduler.services.reconcile import publication_reconcile
@@ -16,7 +17,7 @@ from tests.scheduler.engine.broker import broker_drain, broker_purge
 from tests.scheduler.engine.conftest import approved_post
 
 pytestmark = pytest.mark.django_db
-PUBLISH = "scheduler.tasks.publish_task"
+BURST = "scheduler.tasks.publish_burst_task"
 
 
 @pytest.fixture(autouse=True)
@@ -32,24 +33,54 @@ def run(function, capture, **kwargs):
         return function(**kwargs)
 
 
-def test_dispatch_enqueues_due_soon_with_its_eta_and_only_once(brand, django_capture_on_commit_callbacks):
+def test_dispatch_enqueues_due_soon_as_a_burst_ahead_of_its_time_and_only_once(
+    brand, django_capture_on_commit_callbacks
+):
     now = timezone.now()
-    soon = approved_post(brand, when=now + timedelta(seconds=10))
+    soon = approved_post(brand, when=now + timedelta(seconds=20))
     approved_post(brand, when=now + timedelta(hours=2))
     broker_drain()
 
     counts = run(dispatch_due, django_capture_on_commit_callbacks, now=now)
 
     publication = Publication.objects.get(post=soon)
-    published = [m for m in broker_drain() if m.task == PUBLISH]
+    queued = [m for m in broker_drain() if m.task == BURST]
     assert counts["queued"] == 1
-    assert published[0].args == [publication.pk, publication.content_hash]
-    assert published[0].eta == soon.scheduled_at
+    assert queued[0].args == [[[publication.pk, publication.content_hash]], soon.scheduled_at.isoformat()]
+    # delivered early enough to prepare; the task itself waits for the due time
+    assert queued[0].eta == soon.scheduled_at - timedelta(
+        seconds=engine_setting("PAUTA_BURST_PREPARE_SECONDS")
+    )
     assert publication.queued_at == now
     assert (
         run(dispatch_due, django_capture_on_commit_callbacks, now=now + timedelta(seconds=2))["queued"] == 0
     )
-    assert [m for m in broker_drain() if m.task == PUBLISH] == []
+    assert [m for m in broker_drain() if m.task == BURST] == []
+
+
+def test_posts_due_together_are_enqueued_in_bursts_of_the_configured_size(
+    brand, settings, django_capture_on_commit_callbacks
+):
+    settings.PAUTA_BURST_SIZE = 4
+    now = timezone.now()
+    due = (now + timedelta(seconds=15)).replace(microsecond=0)
+    together = [approved_post(brand, body=f"Launch post {n}.", when=due) for n in range(10)]
+    alone = approved_post(
+        brand, body="A minute later.", when=due + timedelta(minutes=1) - timedelta(seconds=50)
+    )
+    broker_drain()
+
+    counts = run(dispatch_due, django_capture_on_commit_callbacks, now=now)
+
+    queued = [m for m in broker_drain() if m.task == BURST]
+    assert counts["queued"] == 11
+    sizes = sorted(len(message.args[0]) for message in queued if message.args[1] == due.isoformat())
+    assert sizes == [2, 4, 4]
+    in_bursts = {item[0] for message in queued for item in message.args[0]}
+    assert in_bursts == set(
+        Publication.objects.filter(post__in=[*together, alone]).values_list("pk", flat=True)
+    )
+    assert [message.args[1] for message in queued].count(alone.scheduled_at.isoformat()) == 1
 
 
 def test_dispatch_enqueues_one_preflight_per_post_ahead_of_time(brand, django_capture_on_commit_callbacks):
@@ -92,7 +123,7 @@ def test_late_publications_are_not_sent_twice_while_workers_are_merely_busy(
     counts = run(dispatch_due, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=10))
 
     assert counts["requeued"] == 0
-    assert [m for m in broker_drain() if m.task == PUBLISH] == []
+    assert [m for m in broker_drain() if m.task == BURST] == []
 
 
 def test_a_message_lost_with_its_worker_is_enqueued_again(brand, django_capture_on_commit_callbacks):
@@ -105,7 +136,7 @@ def test_a_message_lost_with_its_worker_is_enqueued_again(brand, django_capture_
     counts = run(dispatch_due, django_capture_on_commit_callbacks, now=timezone.now())
 
     assert counts["requeued"] == 1
-    assert [m.task for m in broker_drain()].count(PUBLISH) == 1
+    assert [m.task for m in broker_drain()].count(BURST) == 1
     assert run(dispatch_due, django_capture_on_commit_callbacks)["requeued"] == 0
 
 

@@ -1,0 +1,233 @@
+"""Publishing a burst (many publications due at one moment) against a real HTTP server speaking the Mastodon
+API: prepared ahead, claimed in one statement, sent concurrently, recorded together, and never twice."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from calendar_app.models import AuditEntry, Notification, PostStatus
+from calendar_app.services.posts import post_update
+from calendar_app.services.workflow import post_approve, post_submit
+from scheduler.models import Channel, PreflightReport, Publication
+from scheduler.services import bursts
+from scheduler.services.pause import workspace_pause
+from scheduler.services.publishing import publication_claim
+from tests.scheduler.engine.conftest import approved_post
+
+pytestmark = pytest.mark.django_db
+WORKER = "celery@burst-host"
+
+
+def due_posts(brand, count: int, *, body="Burst post {n}: the spring collection."):
+    due = timezone.now().replace(microsecond=0) + timedelta(seconds=1)
+    return [approved_post(brand, body=body.format(n=n), when=due) for n in range(count)], due
+
+
+def items_of(posts) -> list[tuple[int, str]]:
+    return list(Publication.objects.filter(post__in=posts).values_list("pk", "content_hash"))
+
+
+def burst(posts, due):
+    return bursts.publications_publish_burst(items=items_of(posts), due=due, worker=WORKER)
+
+
+def test_a_burst_publishes_each_post_once_on_its_time_with_its_claim_report(brand, mastodon):
+    posts, due = due_posts(brand, 12)
+
+    counts = burst(posts, due)
+
+    assert counts == {"published": 12}
+    assert sorted(status["content"] for status in mastodon.statuses) == sorted(
+        f"<p>Burst post {n}: the spring collection.</p>" for n in range(12)
+    )
+    for post in posts:
+        post.refresh_from_db()
+        publication = Publication.objects.get(post=post)
+        assert post.status == PostStatus.PUBLISHED
+        assert publication.status == "published"
+        assert publication.published_at >= due  # never early
+        assert publication.remote_id in {status["id"] for status in mastodon.statuses}
+        assert publication.claim_token == ""
+        assert list(publication.attempts.values_list("outcome", flat=True)) == ["published"]
+        report = publication.preflight_reports.get(trigger=PreflightReport.Trigger.CLAIM)
+        assert report.ok
+        assert post.audit.get(action="mark_published").preflight_report == report
+        assert list(post.audit.values_list("action", flat=True))[-2:] == [
+            "start_publishing",
+            "mark_published",
+        ]
+        assert Notification.objects.filter(user=brand.author, kind="published", post=post).count() == 1
+    keys = [
+        request.headers["Idempotency-Key"] for request in mastodon.requests_to("POST", "/api/v1/statuses")
+    ]
+    assert sorted(keys) == sorted(
+        Publication.objects.filter(post__in=posts).values_list("idempotency_key", flat=True)
+    )
+
+
+def test_the_same_burst_delivered_twice_publishes_nothing_more(brand, mastodon):
+    posts, due = due_posts(brand, 5)
+    burst(posts, due)
+
+    again = burst(posts, due)
+
+    assert again == {}  # nothing was scheduled any more: nothing prepared, claimed or sent
+    assert len(mastodon.statuses) == 5
+    assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 5
+
+
+def test_a_publication_claimed_elsewhere_is_left_to_that_claim(brand, mastodon):
+    posts, due = due_posts(brand, 3)
+    taken = Publication.objects.get(post=posts[0])
+    bursts._sleep_until(due)
+    other = publication_claim(publication_id=taken.pk, content_hash=taken.content_hash, worker="another")
+    assert not isinstance(other, str)
+
+    counts = burst(posts, due)
+
+    assert counts == {"published": 2}
+    taken.refresh_from_db()
+    assert taken.status == "publishing" and taken.claimed_by == "another"
+    assert len(mastodon.statuses) == 2
+
+
+def test_a_transient_failure_is_retried_in_place_without_a_second_post(brand, mastodon):
+    posts, due = due_posts(brand, 4)
+    mastodon.fail_next("POST", "/api/v1/statuses", 503, times=2)
+
+    counts = burst(posts, due)
+
+    assert counts == {"published": 4}
+    assert len(mastodon.statuses) == 4
+    assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 6
+    outcomes = sorted(
+        tuple(publication.attempts.order_by("id").values_list("outcome", flat=True))
+        for publication in Publication.objects.filter(post__in=posts)
+    )
+    retried = [outcome for outcome in outcomes if len(outcome) > 1]
+    assert sum(len(outcome) - 1 for outcome in retried) == 2
+    assert all(outcome[-1] == "published" and set(outcome[:-1]) == {"retry"} for outcome in retried)
+    for publication in Publication.objects.filter(post__in=posts):
+        assert publication.attempt_count == publication.attempts.count()
+
+
+def test_a_refusal_from_the_network_fails_the_post_and_tells_the_author(brand, mastodon):
+    posts, due = due_posts(brand, 3)
+    mastodon.fail_next(
+        "POST",
+        "/api/v1/statuses",
+        422,
+        body={"error": "Validation failed: Text character limit of 500 exceeded"},
+    )
+
+    counts = burst(posts, due)
+
+    assert counts == {"published": 2, "failed": 1}
+    failed = Publication.objects.get(post__in=posts, status="failed")
+    assert "Text character limit of 500 exceeded" in failed.failure_reason
+    assert failed.post.status == PostStatus.FAILED
+    assert Notification.objects.filter(user=brand.author, kind="publish_failed", post=failed.post).exists()
+    assert len(mastodon.statuses) == 2
+
+
+def test_pausing_between_preparing_and_the_due_time_publishes_nothing(brand, mastodon, monkeypatch):
+    posts, due = due_posts(brand, 3)
+
+    def paused_while_waiting(moment):
+        """The admin presses Pause while the burst, already prepared, waits for its time."""
+        workspace_pause(workspace=brand.workspace, user=brand.admin, reason="Crisis")
+
+    monkeypatch.setattr(bursts, "_sleep_until", paused_while_waiting)
+
+    counts = burst(posts, due)
+
+    assert counts == {"paused": 3}
+    assert mastodon.statuses == []
+    assert not PreflightReport.objects.filter(post__in=posts, trigger=PreflightReport.Trigger.CLAIM).exists()
+    assert set(Publication.objects.filter(post__in=posts).values_list("status", flat=True)) == {"scheduled"}
+
+
+def test_content_approved_again_after_preparing_is_not_sent_from_the_stale_request(
+    brand, mastodon, monkeypatch
+):
+    posts, due = due_posts(brand, 2)
+
+    def edited_and_approved_again(moment):
+        post = posts[0]
+        post_update(post=post, user=brand.author, body="Corrected text, approved again.")
+        post.refresh_from_db()
+        post_submit(post=post, user=brand.author)
+        post_approve(post=post, user=brand.reviewer, acknowledge_warnings=True)
+        Publication.objects.filter(post=post, status="scheduled").update(next_attempt_at=due)
+
+    monkeypatch.setattr(bursts, "_sleep_until", edited_and_approved_again)
+
+    counts = burst(posts, due)
+
+    assert counts == {"published": 1, "status:cancelled": 1}
+    assert [status["content"] for status in mastodon.statuses] == [
+        "<p>Burst post 1: the spring collection.</p>"
+    ]
+    fresh = Publication.objects.get(post=posts[0], status="scheduled")  # the approved text waits for its turn
+    assert fresh.content_hash != items_of([posts[1]])[0][1]
+    assert fresh.attempt_count == 0
+
+
+def test_a_hash_that_moved_in_place_after_preparing_is_given_back_untouched(brand, mastodon, monkeypatch):
+    posts, due = due_posts(brand, 2)
+    moved = Publication.objects.get(post=posts[0])
+
+    def hash_moved(moment):
+        Publication.objects.filter(pk=moved.pk).update(content_hash="f" * 64)
+        type(posts[0]).objects.filter(pk=posts[0].pk).update(content_hash="f" * 64)
+
+    monkeypatch.setattr(bursts, "_sleep_until", hash_moved)
+
+    counts = burst(posts, due)
+
+    assert counts == {"published": 1, "content_changed": 1}
+    moved.refresh_from_db()
+    assert (moved.status, moved.attempt_count, moved.claim_token) == ("scheduled", 0, "")
+    assert len(mastodon.statuses) == 1
+
+
+def test_a_publication_whose_checks_do_not_pass_goes_alone_and_is_held(brand, mastodon):
+    posts, due = due_posts(brand, 3)
+    Channel.objects.filter(pk=brand.channel.pk).update(is_brand_account=False)
+
+    counts = burst(posts, due)
+
+    assert counts == {"held": 3}
+    assert mastodon.statuses == []
+    assert set(Publication.objects.filter(post__in=posts).values_list("status", flat=True)) == {"held"}
+
+
+def test_the_sending_threads_never_touch_the_database_and_recording_takes_a_fixed_handful_of_statements(
+    brand, mastodon, monkeypatch, django_assert_max_num_queries
+):
+    posts, due = due_posts(brand, 30)
+    bursts._sleep_until(due)
+    ready, others = bursts._prepare(items_of(posts))
+    assert others == []
+    token = "t" * 32
+    claimed = bursts._claim(ready, token=token, worker=WORKER)
+    opened_by = []
+    cursor = BaseDatabaseWrapper.cursor
+
+    def watched_cursor(connection):
+        opened_by.append(threading.current_thread().name)
+        return cursor(connection)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", watched_cursor)
+
+    sent = bursts._send_all(claimed, worker=WORKER)
+
+    assert len(sent) == 30
+    assert opened_by == []
+    with django_assert_max_num_queries(12):  # the same for 3 posts or 300
+        counts = bursts._record(sent, token=token)
+    assert counts == {"published": 30}
+    assert AuditEntry.objects.filter(post__in=posts, action="mark_published").count() == 30
