@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,20 +40,20 @@ USER_AGENT = "Pauta/1.0 (self-hosted editorial calendar)"
 DEFAULT_TIMEOUT = (5.0, 30.0)
 _SECRET_KEY = re.compile(r"jwt|token|password|secret|authorization", re.IGNORECASE)
 _SUMMARY_LIMIT = 200
-# Connections per host kept open for reuse: a burst sends from this many threads at once (see
-# `scheduler.services.bursts`).
-POOL_SIZE = 64
-_pools: dict[int, requests.adapters.HTTPAdapter] = {}
+_thread = threading.local()
 
 
-def shared_transport() -> requests.adapters.HTTPAdapter:
-    """One connection pool per process, so calls reuse open connections instead of a TCP (and TLS)
-    handshake each. Only connections are shared: headers and credentials stay on each caller's session.
-    Keyed by process id, because a pool opened before a fork must not be used by the child."""
-    pid = os.getpid()
-    if pid not in _pools:
-        _pools[pid] = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=POOL_SIZE)
-    return _pools[pid]
+@contextmanager
+def shared_connections(transport: requests.adapters.HTTPAdapter) -> Iterator[None]:
+    """Callers made in this thread during the block send through `transport`, a pool of open connections
+    (a publishing burst shares one among its threads and closes it at the end). Only connections are
+    shared: headers and credentials stay on each caller's own session. Outside such a block every caller
+    has its own connections, as before."""
+    _thread.transport = transport
+    try:
+        yield
+    finally:
+        _thread.transport = None
 
 
 def json_object(response: requests.Response) -> dict[str, Any]:
@@ -94,8 +95,10 @@ class HttpCaller:
         self.allow_hosts = tuple(allow_hosts)
         if session is None:
             session = requests.Session()
-            session.mount("http://", shared_transport())
-            session.mount("https://", shared_transport())
+            transport = getattr(_thread, "transport", None)
+            if transport is not None:
+                session.mount("http://", transport)
+                session.mount("https://", transport)
         self.session = session
         self.session.trust_env = False
         self.session.headers["User-Agent"] = USER_AGENT

@@ -28,20 +28,23 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import requests.adapters
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from calendar_app.models import Post, PostStatus
 from calendar_app.services.workflow import posts_system_transition
-from scheduler.adapters import Adapter, PublishRequest, PublishResult, TransientError
-from scheduler.models import Channel, PreflightReport, Publication
+from scheduler.adapters import Adapter, PublishResult, TransientError
+from scheduler.adapters.http import shared_connections
+from scheduler.models import Channel, PreflightReport, Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.leases import publications_lease
 from scheduler.services.outcomes import (
     AttemptRecord,
     Published,
+    outcome_published,
     outcome_release,
     outcomes_published,
     retry_delay,
@@ -55,6 +58,7 @@ from scheduler.services.publishing import (
     publication_publish_when_due,
     publication_request,
 )
+from scheduler.services.queueing import enqueue_publish
 
 log = logging.getLogger(__name__)
 P = Publication.Status
@@ -66,7 +70,6 @@ class Prepared:
     publication: Publication
     content_hash: str  # the hash it was queued for
     report: PreflightReport
-    request: PublishRequest
 
 
 @dataclass
@@ -74,31 +77,35 @@ class Sent:
     prepared: Prepared
     attempts: list[AttemptRecord] = field(default_factory=list)
     result: PublishResult | None = None
-    error: Exception | None = None
+    error: BaseException | None = None
     answered_at: datetime | None = None
+    started: bool = False  # False: the send deadline passed before its turn; nothing left this machine
 
 
 def publications_publish_burst(*, items: list[tuple[int, str]], due: datetime, worker: str) -> Counter:
     """Publish these (publication id, queued content hash) pairs at `due`; counts outcomes by name."""
     counts: Counter = Counter()
     started = time.monotonic()
-    ready, others = _prepare(items)
+    ready, others = _prepare(items, due=due)
+    for publication_id, content_hash in others:
+        enqueue_publish(publication_id=publication_id, content_hash=content_hash, eta=due)
+    counts["alone"] += len(others)
     prepare_seconds = time.monotonic() - started
     _sleep_until(due)
     token = secrets.token_hex(16)
     claimed = _claim(ready, token=token, worker=worker)
     claim_lateness = (timezone.now() - due).total_seconds()
     claimed_ids = {item.publication.pk for item in claimed}
-    unclaimed = [item for item in ready if item.publication.pk not in claimed_ids]
-    # A report stands for a claim that happened; the lone path judges the refused ones again.
-    PreflightReport.objects.filter(pk__in=[item.report.pk for item in unclaimed]).delete()
-    refused = [(item.publication.pk, item.content_hash) for item in unclaimed]
+    with publications_lease(publication_ids=list(claimed_ids), token=token):
+        unclaimed = [item for item in ready if item.publication.pk not in claimed_ids]
+        # A report stands for a claim that happened; the lone path judges the refused ones again.
+        if unclaimed:
+            PreflightReport.objects.filter(pk__in=[item.report.pk for item in unclaimed]).delete()
+        sending, sending_cpu = time.monotonic(), time.process_time()
+        sent = _send_all(claimed, worker=worker)
+        recording, recording_cpu = time.monotonic(), time.process_time()
+        counts.update(_record(sent, token=token))
     if claimed:
-        with publications_lease(publication_ids=list(claimed_ids), token=token):
-            sending, sending_cpu = time.monotonic(), time.process_time()
-            sent = _send_all(claimed, worker=worker)
-            recording, recording_cpu = time.monotonic(), time.process_time()
-            counts.update(_record(sent, token=token))
         log.info(
             "burst due %s: %d prepared in %.2f s, %d claimed %.3f s after due, sent in %.2f s (%.2f s CPU), "
             "recorded in %.2f s (%.2f s CPU)",
@@ -112,16 +119,17 @@ def publications_publish_burst(*, items: list[tuple[int, str]], due: datetime, w
             time.monotonic() - recording,
             time.process_time() - recording_cpu,
         )
-    for publication_id, content_hash in others + refused:
+    for item in unclaimed:  # refused: answered at once (claimed elsewhere, paused, changed, not due)
         outcome = publication_publish_when_due(
-            publication_id=publication_id, content_hash=content_hash, worker=worker
+            publication_id=item.publication.pk, content_hash=item.content_hash, worker=worker
         )
         counts[outcome] += 1
-    return counts
+    return +counts
 
 
-def _prepare(items: list[tuple[int, str]]) -> tuple[list[Prepared], list[tuple[int, str]]]:
-    """Judge and build each scheduled publication; the ones whose checks do not simply pass go alone."""
+def _prepare(items: list[tuple[int, str]], *, due: datetime) -> tuple[list[Prepared], list[tuple[int, str]]]:
+    """Judge each scheduled publication; the ones whose checks do not simply pass, and any still unjudged at
+    the due time, go alone (each its own task, the one-publication path)."""
     hashes = dict(items)
     publications = (
         Publication.objects.filter(pk__in=hashes, status=P.SCHEDULED)
@@ -131,6 +139,9 @@ def _prepare(items: list[tuple[int, str]]) -> tuple[list[Prepared], list[tuple[i
     ready, others = [], []
     for publication in publications:
         content_hash = hashes[publication.pk]
+        if timezone.now() >= due:
+            others.append((publication.pk, content_hash))
+            continue
         try:
             report, flags = preflight_judge(
                 post=publication.post,
@@ -138,18 +149,13 @@ def _prepare(items: list[tuple[int, str]]) -> tuple[list[Prepared], list[tuple[i
                 channels=[publication.channel],
                 publication=publication,
             )
-            request = publication_request(publication=publication)
         except Exception:
-            log.exception("preparing publication %s failed; it will be published on its own", publication.pk)
+            log.exception("judging publication %s failed; it will be published on its own", publication.pk)
             others.append((publication.pk, content_hash))
             continue
-        if (
-            report.ok
-            and not flags
-            and not deferred_checks(report)
-            and content_hash == publication.content_hash
-        ):
-            ready.append(Prepared(publication, content_hash, report, request))
+        passed = report.ok and not flags and not deferred_checks(report)
+        if passed and content_hash == publication.content_hash:
+            ready.append(Prepared(publication, content_hash, report))
         else:
             others.append((publication.pk, content_hash))
     # Stored now, ahead of the due time, to keep the claim short; deleted again if the claim is refused.
@@ -164,8 +170,9 @@ def _sleep_until(due: datetime) -> None:
 
 
 def _claim(ready: list[Prepared], *, token: str, worker: str) -> list[Prepared]:
-    """One compare-and-set UPDATE for the whole burst. A publication whose content hash moved on since it
-    was prepared (edited and approved again in between) is given straight back: its request is stale."""
+    """One compare-and-set UPDATE for the whole burst. Its condition is the lone claim's: still scheduled,
+    due, the post approved with the same content, the workspace not paused; plus the channel still active
+    and holding the credentials it had when prepared (an admin may have reconnected it meanwhile)."""
     if not ready:
         return []
     by_id = {item.publication.pk: item for item in ready}
@@ -175,18 +182,28 @@ def _claim(ready: list[Prepared], *, token: str, worker: str) -> list[Prepared]:
         status__in=CLAIMABLE_POST,
         workspace__paused=False,
     )
-    now = timezone.now()
     with transaction.atomic():
         posts = list(
             Post.objects.select_for_update(of=("self",))
             .filter(pk__in={item.publication.post_id for item in ready})
             .order_by("pk")
         )
+        now = timezone.now()  # after the locks: the claim's age is what the sweeper judges leases by
+        credentials = {
+            item.publication.channel_id: item.publication.channel.credentials_encrypted for item in ready
+        }
+        unchanged = [
+            channel_id
+            for channel_id, stored in Channel.objects.filter(
+                pk__in=credentials, status=Channel.Status.ACTIVE
+            ).values_list("pk", "credentials_encrypted")
+            if stored == credentials[channel_id]
+        ]
         Publication.objects.filter(
             pk__in=by_id,
             status=P.SCHEDULED,
             next_attempt_at__lte=now + EARLY_TOLERANCE,
-            channel__status=Channel.Status.ACTIVE,
+            channel__in=unchanged,
         ).filter(Exists(publishable_post)).update(
             status=P.PUBLISHING,
             claimed_at=now,
@@ -195,14 +212,12 @@ def _claim(ready: list[Prepared], *, token: str, worker: str) -> list[Prepared]:
             attempt_count=F("attempt_count") + 1,
             worker_lost=False,
         )
-        claimed = []
-        rows = Publication.objects.filter(pk__in=by_id, claim_token=token, status=P.PUBLISHING)
-        for publication_id, content_hash in rows.values_list("pk", "content_hash"):
-            item = by_id[publication_id]
-            if content_hash == item.content_hash:
-                claimed.append(item)
-            else:
-                outcome_release(publication=item.publication, token=token)
+        claimed_ids = set(
+            Publication.objects.filter(pk__in=by_id, claim_token=token, status=P.PUBLISHING).values_list(
+                "pk", flat=True
+            )
+        )
+        claimed = [item for item in ready if item.publication.pk in claimed_ids]
         claimed_posts = {item.publication.post_id for item in claimed}
         posts_system_transition(
             posts=[post for post in posts if post.pk in claimed_posts and post.status == PostStatus.APPROVED],
@@ -212,45 +227,62 @@ def _claim(ready: list[Prepared], *, token: str, worker: str) -> list[Prepared]:
 
 
 def _send_all(claimed: list[Prepared], *, worker: str) -> list[Sent]:
+    """Threads share one pool of connections for the burst, closed at its end: nothing is left idle for a
+    server to close under the next burst's request. Nothing starts after the send deadline."""
+    if not claimed:
+        return []
     threads = max(1, min(len(claimed), int(engine_setting("PAUTA_BURST_THREADS"))))
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="burst") as pool:
-        return list(pool.map(lambda prepared: _send_one(prepared, worker), claimed))
+    deadline = time.monotonic() + engine_setting("PAUTA_BURST_SEND_SECONDS")
+    transport = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=threads)
+    try:
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="burst") as pool:
+            return list(pool.map(lambda item: _send_one(item, worker, transport, deadline), claimed))
+    finally:
+        transport.close()
 
 
-def _send_one(prepared: Prepared, worker: str) -> Sent:
-    """One publication's calls, retried in place while the network's trouble looks short."""
+def _send_one(prepared: Prepared, worker: str, transport, deadline: float) -> Sent:
+    """One publication's calls, retried in place while the network's trouble looks short and the deadline
+    allows. Builds the request here, so images are read only when they are about to be sent."""
     sent = Sent(prepared)
+    if time.monotonic() >= deadline:
+        return sent
+    sent.started = True
     publication = prepared.publication
     attempts_before = publication.attempt_count + 1  # the claim counted this one
     limit = engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS")
     in_place = engine_setting("PAUTA_BURST_RETRY_IN_PLACE_SECONDS")
-    while True:
-        attempt = AttemptRecord(started_at=timezone.now(), worker=worker)
-        sent.attempts.append(attempt)
-        calls = CallLog()
-        started = time.monotonic()
-        try:
-            # Made from the loaded channel (no query): the sending threads never touch the database.
-            adapter: Adapter = channel_adapter(channel=publication.channel, recorder=calls)
-            sent.result = adapter.publish(prepared.request)
-        except Exception as exc:
-            attempt_finish(attempt, calls, started, exc)
-            attempt_number = attempts_before + len(sent.attempts) - 1
-            if isinstance(exc, TransientError) and attempt_number < limit:
-                delay = retry_delay(attempt=attempt_number, retry_after=exc.retry_after)
-                if delay <= in_place:
-                    attempt.summary = attempt.summary or str(exc)
-                    time.sleep(delay)
-                    continue
-            sent.error = exc
+    with shared_connections(transport):
+        while True:
+            attempt = AttemptRecord(started_at=timezone.now(), worker=worker)
+            sent.attempts.append(attempt)
+            calls = CallLog()
+            started = time.monotonic()
+            try:
+                # From the loaded rows (media prefetched): the sending threads never touch the database.
+                request = publication_request(publication=publication)
+                adapter: Adapter = channel_adapter(channel=publication.channel, recorder=calls)
+                sent.result = adapter.publish(request)
+            except Exception as exc:
+                attempt_finish(attempt, calls, started, exc)
+                attempt_number = attempts_before + len(sent.attempts) - 1
+                if isinstance(exc, TransientError) and attempt_number < limit:
+                    delay = retry_delay(attempt=attempt_number, retry_after=exc.retry_after)
+                    if delay <= in_place and time.monotonic() + delay < deadline:
+                        attempt.summary = attempt.summary or str(exc)
+                        time.sleep(delay)
+                        continue
+                sent.error = exc
+                return sent
+            sent.answered_at = timezone.now()
+            attempt_finish(attempt, calls, started)
+            attempt.summary = sent.result.raw_summary
             return sent
-        sent.answered_at = timezone.now()
-        attempt_finish(attempt, calls, started)
-        attempt.summary = sent.result.raw_summary
-        return sent
 
 
 def _record(sent: list[Sent], *, token: str) -> Counter:
+    """Successes together; should that fail, one by one, so one bad row cannot undo the rest. Each failure
+    on its own, as the lone path records it."""
     counts: Counter = Counter()
     published = [
         Published(
@@ -264,22 +296,59 @@ def _record(sent: list[Sent], *, token: str) -> Counter:
         for item in sent
         if item.result is not None
     ]
-    counts["published"] = outcomes_published(published=published, token=token)
+    try:
+        counts["published"] = outcomes_published(published=published, token=token)
+    except Exception:
+        log.exception("recording a burst's successes together failed; recording them one by one")
+        for item in published:
+            counts[_record_one_published(item, token=token)] += 1
     for item in sent:
-        if item.error is not None:
-            counts[_record_failure(item, token=token)] += 1
+        if item.result is None:
+            try:
+                counts[_record_failure(item, token=token)] += 1
+            except Exception:
+                log.exception("recording publication %s failed", item.prepared.publication.pk)
+                counts["unrecorded"] += 1
     return +counts
 
 
+def _record_one_published(item: Published, *, token: str) -> str:
+    *retries, success = item.attempts
+    try:
+        _record_retries(item.publication, retries, token=token)
+        outcome_published(
+            publication=item.publication,
+            token=token,
+            remote_id=item.remote_id,
+            remote_url=item.remote_url,
+            attempt=success,
+            published_at=item.published_at,
+        )
+    except Exception:
+        log.exception("recording publication %s failed", item.publication.pk)
+        return "unrecorded"
+    return "published"
+
+
 def _record_failure(item: Sent, *, token: str) -> str:
-    """The in-place retries are stored as such; the last attempt decides, as for a lone publication."""
+    """The in-place retries are stored as such; the last attempt decides, as for a lone publication. One
+    whose turn never came (the send deadline passed) is given back and queued on its own."""
     publication = item.prepared.publication
+    if not item.started:
+        outcome_release(publication=publication, token=token)
+        enqueue_publish(publication_id=publication.pk, content_hash=publication.content_hash)
+        return "alone"
     *retries, last = item.attempts
-    if retries:
-        with transaction.atomic():
-            Publication.objects.filter(pk=publication.pk, status=P.PUBLISHING, claim_token=token).update(
-                attempt_count=F("attempt_count") + len(retries)
-            )
-            for attempt in retries:
-                attempt.save(publication_id=publication.pk, outcome="retry")
+    _record_retries(publication, retries, token=token)
     return outcome_for_error(publication=publication, token=token, attempt=last, error=item.error)
+
+
+@transaction.atomic
+def _record_retries(publication: Publication, retries: list[AttemptRecord], *, token: str) -> None:
+    if not retries:
+        return
+    Publication.objects.filter(pk=publication.pk, status=P.PUBLISHING, claim_token=token).update(
+        attempt_count=F("attempt_count") + len(retries)
+    )
+    for attempt in retries:
+        attempt.save(publication_id=publication.pk, outcome=PublishAttempt.Outcome.RETRY)

@@ -20,13 +20,17 @@ DEFAULTS: dict[str, float] = {
     "PAUTA_PUBLISH_MAX_ATTEMPTS": 10,
     # Publications due at the same moment are published in bursts of at most this many (one task each),
     # delivered this many seconds early to judge the claim-time checks and build the requests, and sent
-    # from this many threads per burst (`bursts`).
-    "PAUTA_BURST_SIZE": 100,
+    # from this many threads per burst (`bursts`). A burst keeps a worker process from its delivery until
+    # it is recorded, so workers need about (posts due at one moment / burst size) processes, plus two.
+    "PAUTA_BURST_SIZE": 250,
     "PAUTA_BURST_PREPARE_SECONDS": 10,
-    "PAUTA_BURST_THREADS": 16,
+    "PAUTA_BURST_THREADS": 32,
     # A burst retries a transient failure in place, keeping its claim, when the backoff is this short;
     # a longer wait goes back on the schedule.
     "PAUTA_BURST_RETRY_IN_PLACE_SECONDS": 5,
+    # No send of a burst starts later than this after its first: the rest are given back and queued alone,
+    # which keeps a burst well inside its task's time limit whatever the network does.
+    "PAUTA_BURST_SEND_SECONDS": 60,
     # Exponential backoff: base * 2**(attempt-1), capped, with jitter so retries of a burst spread out.
     # A first retry after 50-100 ms keeps a post that met one 503 on its minute; with the attempts above,
     # a network that keeps failing is still tried for 25-50 s before the post fails.
@@ -35,6 +39,9 @@ DEFAULTS: dict[str, float] = {
     # An unconfirmed publication is read back after this delay (the network may still be writing it).
     "PAUTA_RECONCILE_AFTER_SECONDS": 15,
     "PAUTA_RECONCILE_MAX_ATTEMPTS": 6,
+    # Reading an account back is not racing a due time: its retries wait longer (2-4 s, 4-8 s, ...), so a
+    # short outage of the network's read API does not settle an unconfirmed post as failed.
+    "PAUTA_RECONCILE_RETRY_BASE_SECONDS": 4,
     # The brand identity asked at pre-flight is trusted at claim time for this long.
     "PAUTA_IDENTITY_CACHE_SECONDS": 60,
     # The scheduled pre-flight's link verdicts are reused at claim time when they are this recent.

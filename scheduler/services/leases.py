@@ -37,6 +37,9 @@ def publication_lease(*, publication_id: int, token: str) -> Iterator[None]:
 def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[None]:
     """Hold the leases for the block, renewed together by one thread; a Redis outage only weakens crash
     detection, never the claim itself."""
+    if not publication_ids:
+        yield
+        return
     client = redis_client()
     ttl_ms = int(lease_seconds() * 1000)
     stop = threading.Event()

@@ -61,9 +61,9 @@ class AttemptRecord:
         )
 
 
-def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
+def retry_delay(*, attempt: int, retry_after: float | None = None, base: float | None = None) -> float:
     """Exponential backoff with jitter: a burst that failed together does not retry together."""
-    base = engine_setting("PAUTA_RETRY_BASE_SECONDS")
+    base = engine_setting("PAUTA_RETRY_BASE_SECONDS") if base is None else base
     cap = engine_setting("PAUTA_RETRY_MAX_SECONDS")
     delay = min(cap, base * 2 ** max(0, attempt - 1))
     delay = delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not a secret

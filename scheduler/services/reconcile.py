@@ -105,7 +105,8 @@ def _not_found(publication: Publication, attempt: AttemptRecord) -> str:
 def _read_failed(publication: Publication, attempt: AttemptRecord, *, transient: bool) -> str:
     reads = publication.attempts.filter(outcome=PublishAttempt.Outcome.READ_FAILED).count() + 1
     if transient and reads < engine_setting("PAUTA_RECONCILE_MAX_ATTEMPTS"):
-        delay = retry_delay(attempt=reads, retry_after=attempt.retry_after)
+        base = engine_setting("PAUTA_RECONCILE_RETRY_BASE_SECONDS")
+        delay = retry_delay(attempt=reads, retry_after=attempt.retry_after, base=base)
         return _later(publication, attempt, outcome=PublishAttempt.Outcome.READ_FAILED, delay=delay)
     if publication.worker_lost:
         # Cannot look, but the idempotency key makes a resend safe: the network drops a repeat.

@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PAUTA_WEB_PORT", "8000")))
-        parser.add_argument("--concurrency", type=int, default=2)
+        parser.add_argument("--concurrency", type=int, default=4)
 
     def handle(self, *args, port: int, concurrency: int, **options):
         self.children: list[tuple[str, subprocess.Popen]] = []
