@@ -67,12 +67,20 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
             client.delete(*[_key(publication_id) for publication_id in publication_ids])
 
 
-def lease_held(*, publication_id: int, token: str) -> bool:
+def leases_held(claims: list[tuple[int, str]]) -> set[int]:
+    """The publication ids among these (id, claim token) pairs whose lease is alive, asked in one round trip;
+    all of them when Redis cannot answer (a claim is never taken over on a guess)."""
+    if not claims:
+        return set()
     try:
-        value = redis_client().get(_key(publication_id))
+        values = redis_client().mget([_key(publication_id) for publication_id, _token in claims])
     except redis.RedisError:
-        return True
-    return value is not None and value.decode() == token
+        return {publication_id for publication_id, _token in claims}
+    return {
+        publication_id
+        for (publication_id, token), value in zip(claims, values, strict=True)
+        if value is not None and value.decode() == token
+    }
 
 
 _RELEASE = """

@@ -275,13 +275,11 @@ def _failed(publication, token, *, reason, attempt, outcome, report=None) -> boo
 
 
 @transaction.atomic
-def outcome_unconfirmed(
-    *, publication: Publication, token: str, reason: str, attempt: AttemptRecord, worker_lost: bool = False
-) -> bool:
+def outcome_unconfirmed(*, publication: Publication, token: str, reason: str, attempt: AttemptRecord) -> bool:
     """The request may have reached the network: read the account back later instead of sending again."""
     post = _lock_post(publication)
     now = timezone.now()
-    due = now + timedelta(seconds=engine_setting("PAUTA_RECONCILE_AFTER_SECONDS") if not worker_lost else 0)
+    due = now + timedelta(seconds=engine_setting("PAUTA_RECONCILE_AFTER_SECONDS"))
     won = _cas(
         publication.pk,
         token,
@@ -290,15 +288,87 @@ def outcome_unconfirmed(
         next_attempt_at=due,
         queued_at=now,
         claim_token="",
-        worker_lost=worker_lost,
     )
     attempt.summary = attempt.summary or reason
-    if won or not worker_lost:  # a sweeper that lost the race made no attempt worth recording
-        attempt.save(publication_id=publication.pk, outcome=PublishAttempt.Outcome.UNCONFIRMED)
+    attempt.save(publication_id=publication.pk, outcome=PublishAttempt.Outcome.UNCONFIRMED)
     if won:
         enqueue_reconcile(publication_id=publication.pk, eta=due)
         post_settle(post=post)
     return won
+
+
+@transaction.atomic
+def outcome_worker_lost(*, publication: Publication, token: str, reason: str, attempt: AttemptRecord) -> bool:
+    """The claim's worker died, so whether its request left is unknown. Every publishing call carries the
+    publication's idempotency key (Mastodon's Idempotency-Key, Bluesky's record key, the webhook's delivery
+    id), and a network answers a repeat with the post it already has: the publication goes straight back on
+    the schedule, and the dispatcher's next tick sends it again in a burst. Bounded like retries."""
+    attempts = Publication.objects.values_list("attempt_count", flat=True).get(pk=publication.pk)
+    if attempts >= engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS"):
+        reason = _("Not published: the workers kept stopping while sending it.")
+        return _failed(
+            publication, token, reason=reason, attempt=attempt, outcome=PublishAttempt.Outcome.FAILED
+        )
+    _lock_post(publication)
+    won = _cas(
+        publication.pk,
+        token,
+        status=P.SCHEDULED,
+        next_attempt_at=timezone.now(),
+        queued_at=None,
+        claim_token="",
+        failure_reason=reason[:2000],
+        worker_lost=True,
+    )
+    if won:  # a sweeper that lost the race made no attempt worth recording
+        attempt.save(publication_id=publication.pk, outcome=PublishAttempt.Outcome.UNCONFIRMED)
+    return won
+
+
+@transaction.atomic
+def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: datetime) -> int:
+    """`outcome_worker_lost` for many (a dead worker's bursts leave hundreds of claims): the posts locked
+    once, one compare-and-set UPDATE per claim, the attempts inserted together. Publications out of attempts
+    fail one by one, as there. `reason_for(publication)` says what happened. Returns how many were won."""
+    limit = engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS")
+    again = [publication for publication in publications if publication.attempt_count < limit]
+    spent = [publication for publication in publications if publication.attempt_count >= limit]
+    list(
+        Post.objects.select_for_update(of=("self",))
+        .filter(pk__in={publication.post_id for publication in again})
+        .order_by("pk")
+    )
+    claims: dict[str, list[Publication]] = {}
+    for publication in again:
+        claims.setdefault(publication.claim_token, []).append(publication)
+    attempts = []
+    for token, group in claims.items():
+        claimed = Publication.objects.filter(
+            pk__in=[publication.pk for publication in group], status=P.PUBLISHING, claim_token=token
+        )
+        won = set(claimed.values_list("pk", flat=True))
+        reason = reason_for(group[0])  # one claim, one worker
+        Publication.objects.filter(pk__in=won).update(
+            status=P.SCHEDULED,
+            next_attempt_at=now,
+            queued_at=None,
+            claim_token="",
+            failure_reason=reason[:2000],
+            worker_lost=True,
+        )
+        attempts += [
+            AttemptRecord(started_at=now, worker="sweeper", summary=reason).unsaved(
+                publication_id=publication_id, outcome=PublishAttempt.Outcome.UNCONFIRMED
+            )
+            for publication_id in won
+        ]
+    PublishAttempt.objects.bulk_create(attempts)
+    for publication in spent:
+        attempt = AttemptRecord(started_at=now, worker="sweeper", summary=reason_for(publication))
+        outcome_worker_lost(
+            publication=publication, token=publication.claim_token, reason=attempt.summary, attempt=attempt
+        )
+    return len(attempts) + len(spent)
 
 
 @transaction.atomic

@@ -4,9 +4,10 @@ Unconfirmed (the network went silent after the request was sent): the account's 
 back; found means published, still missing after a second look means it was not published, and it is
 marked failed — never sent again automatically, because the network may simply be slow to show it.
 
-Worker lost (the claim's lease expired: the process was killed mid-publish): read back the same way;
-found means published, missing means it is sent again with the same idempotency key, which the network
-uses to drop a repeat if the dead worker's request did arrive after all.
+Worker lost (the claim's lease expired: the process was killed mid-publish): put straight back on the
+schedule and sent again with the same idempotency key, which the network uses to answer a repeat with the
+post it already has (`outcomes.outcome_worker_lost`). Reading the account back first would cost a few
+requests per post, and a burst whose worker dies leaves hundreds of them.
 """
 
 import logging
@@ -22,38 +23,35 @@ from scheduler.adapters import AdapterError, TransientError
 from scheduler.models import Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
-from scheduler.services.leases import lease_held, lease_seconds
-from scheduler.services.outcomes import AttemptRecord, outcome_unconfirmed, post_settle, retry_delay
-from scheduler.services.queueing import enqueue_publish, enqueue_reconcile
+from scheduler.services.leases import lease_seconds, leases_held
+from scheduler.services.outcomes import AttemptRecord, outcomes_worker_lost, post_settle, retry_delay
+from scheduler.services.queueing import enqueue_reconcile
 
 log = logging.getLogger(__name__)
 P = Publication.Status
 READS_BEFORE_GIVING_UP = 2
+RECOVER_BATCH = 5000
 
 
 def publications_recover_stuck(*, now=None) -> int:
     """Claims older than a lease with no live lease belong to a dead worker."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=lease_seconds())
-    recovered = 0
-    for publication in Publication.objects.filter(status=P.PUBLISHING, claimed_at__lt=cutoff):
-        if lease_held(publication_id=publication.pk, token=publication.claim_token):
-            continue
-        reason = _("The worker %(worker)s stopped while publishing; checking whether the post went out.") % {
+    stuck = list(Publication.objects.filter(status=P.PUBLISHING, claimed_at__lt=cutoff)[:RECOVER_BATCH])
+    alive = leases_held([(publication.pk, publication.claim_token) for publication in stuck])
+    dead = [publication for publication in stuck if publication.pk not in alive]
+    if not dead:
+        return 0
+
+    def reason_for(publication: Publication) -> str:
+        return _("The worker %(worker)s stopped while publishing; sending it again.") % {
             "worker": publication.claimed_by or "?"
         }
-        attempt = AttemptRecord(started_at=now, worker="sweeper", summary=reason)
-        if outcome_unconfirmed(
-            publication=publication,
-            token=publication.claim_token,
-            reason=reason,
-            attempt=attempt,
-            worker_lost=True,
-        ):
-            recovered += 1
-            log.warning(
-                "publication %s recovered from dead worker %s", publication.pk, publication.claimed_by
-            )
+
+    recovered = outcomes_worker_lost(publications=dead, reason_for=reason_for, now=now)
+    log.warning(
+        "%d publication(s) recovered from dead workers %s", recovered, sorted({p.claimed_by for p in dead})
+    )
     return recovered
 
 
@@ -81,12 +79,6 @@ def publication_reconcile(*, publication_id: int, worker: str) -> str:
 
 
 def _not_found(publication: Publication, attempt: AttemptRecord) -> str:
-    if publication.worker_lost:
-        if publication.attempt_count >= engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS"):
-            reason = _("Not published: the workers kept stopping while sending it.")
-            return _settle(publication, attempt, P.FAILED, reason=reason)
-        attempt.summary = _("Not on the network; sending it again.")
-        return _settle(publication, attempt, P.SCHEDULED)
     reads = publication.attempts.filter(outcome=PublishAttempt.Outcome.NOT_FOUND).count() + 1
     if reads < READS_BEFORE_GIVING_UP:
         attempt.summary = _("Not among the account's recent posts yet; looking again shortly.")
@@ -108,12 +100,6 @@ def _read_failed(publication: Publication, attempt: AttemptRecord, *, transient:
         base = engine_setting("PAUTA_RECONCILE_RETRY_BASE_SECONDS")
         delay = retry_delay(attempt=reads, retry_after=attempt.retry_after, base=base)
         return _later(publication, attempt, outcome=PublishAttempt.Outcome.READ_FAILED, delay=delay)
-    if publication.worker_lost:
-        # Cannot look, but the idempotency key makes a resend safe: the network drops a repeat.
-        attempt.summary = _("Could not read the account back (%(error)s); sending it again.") % {
-            "error": attempt.summary
-        }
-        return _settle(publication, attempt, P.SCHEDULED, outcome=PublishAttempt.Outcome.READ_FAILED)
     reason = _("The post could not be confirmed: %(error)s. Check the account, then retry.") % {
         "error": attempt.summary
     }
@@ -142,7 +128,6 @@ def _settle(
     reason: str = "",
     remote_id: str = "",
     remote_url: str = "",
-    outcome: str | None = None,
 ) -> str:
     post = (
         Post.objects.select_for_update(of=("self",))
@@ -156,9 +141,6 @@ def _settle(
             published_at=now, remote_id=remote_id[:255], remote_url=remote_url[:500], failure_reason=""
         )
         outcome = PublishAttempt.Outcome.PUBLISHED
-    elif status == P.SCHEDULED:
-        changes.update(next_attempt_at=now, queued_at=now)
-        outcome = outcome or PublishAttempt.Outcome.NOT_FOUND
     else:
         changes.update(failure_reason=reason[:2000])
         outcome = PublishAttempt.Outcome.FAILED
@@ -167,7 +149,5 @@ def _settle(
     attempt.save(publication_id=publication.pk, outcome=outcome)
     if not won:
         return "settled"
-    if status == P.SCHEDULED:
-        enqueue_publish(publication_id=publication.pk, content_hash=publication.content_hash)
     post_settle(post=post)
-    return {P.PUBLISHED: "published", P.SCHEDULED: "resend"}.get(status, "failed")
+    return "published" if status == P.PUBLISHED else "failed"

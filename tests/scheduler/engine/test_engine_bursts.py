@@ -8,7 +8,7 @@ import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from calendar_app.models import AuditEntry, Notification, PostStatus
+from calendar_app.models import AuditEntry, Notification, Post, PostStatus
 from calendar_app.services.posts import post_update
 from calendar_app.services.workflow import post_approve, post_submit
 from scheduler.models import Channel, PreflightReport, Publication
@@ -22,8 +22,12 @@ WORKER = "celery@burst-host"
 
 
 def due_posts(brand, count: int, *, body="Burst post {n}: the spring collection."):
-    due = timezone.now().replace(microsecond=0) + timedelta(seconds=1)
-    return [approved_post(brand, body=body.format(n=n), when=due) for n in range(count)], due
+    """Approved for later, then all moved to one moment a second ahead (moving keeps the approval)."""
+    posts = [approved_post(brand, body=body.format(n=n)) for n in range(count)]
+    due = timezone.now() + timedelta(seconds=1)
+    Post.objects.filter(pk__in=[post.pk for post in posts]).update(scheduled_at=due)
+    Publication.objects.filter(post__in=posts).update(scheduled_at=due, next_attempt_at=due)
+    return posts, due
 
 
 def items_of(posts) -> list[tuple[int, str]]:

@@ -12,7 +12,6 @@ from scheduler.services.dispatcher import dispatch_due, sweep
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.liveness import messages_possibly_lost_since, worker_booted, workers_observe
 from scheduler.services.publishing import publication_claim, publication_publish
-from scheduler.services.reconcile import publication_reconcile
 from tests.scheduler.engine.broker import broker_drain, broker_purge
 from tests.scheduler.engine.conftest import approved_post
 
@@ -25,6 +24,11 @@ def _empty_queue():
     broker_purge()
     yield
     broker_purge()
+
+
+def claimed_long_ago(publication) -> None:
+    """As if the claim had been made a minute ago by a worker that died since (no lease renews it)."""
+    Publication.objects.filter(pk=publication.pk).update(claimed_at=timezone.now() - timedelta(minutes=1))
 
 
 def run(function, capture, **kwargs):
@@ -157,7 +161,7 @@ def test_a_vanished_worker_heartbeat_counts_as_a_loss(brand, django_capture_on_c
     assert counts["requeued"] == 1
 
 
-def test_sweeper_recovers_a_claim_whose_worker_died_and_it_goes_out_once(
+def test_sweeper_puts_a_dead_workers_claim_back_on_the_schedule_and_it_goes_out_once(
     brand, mastodon, django_capture_on_commit_callbacks
 ):
     post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
@@ -166,26 +170,16 @@ def test_sweeper_recovers_a_claim_whose_worker_died_and_it_goes_out_once(
         publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
     )
     assert not isinstance(claim, str)
-    later = timezone.now() + timedelta(seconds=30)  # the dead worker's lease never existed or has expired
+    claimed_long_ago(publication)  # and its lease never existed or has expired
 
-    counts = run(sweep, django_capture_on_commit_callbacks, now=later)
+    counts = run(sweep, django_capture_on_commit_callbacks)
 
     publication.refresh_from_db()
     assert counts["recovered"] == 1
-    assert (publication.status, publication.worker_lost) == ("unconfirmed", True)
-    assert "scheduler.tasks.reconcile_task" in [m.task for m in broker_drain()]
-
-    assert (
-        run(
-            publication_reconcile,
-            django_capture_on_commit_callbacks,
-            publication_id=publication.pk,
-            worker="w2",
-        )
-        == "resend"
-    )
-    publication.refresh_from_db()
-    assert publication.status == "scheduled"
+    assert (publication.status, publication.worker_lost, publication.queued_at) == ("scheduled", True, None)
+    assert "stopped while publishing" in publication.attempts.get(outcome="unconfirmed").summary
+    assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 1  # the next tick sends it
+    assert [m.task for m in broker_drain()].count(BURST) == 1
     outcome = publication_publish(
         publication_id=publication.pk, content_hash=publication.content_hash, worker="w2"
     )
@@ -195,10 +189,11 @@ def test_sweeper_recovers_a_claim_whose_worker_died_and_it_goes_out_once(
     assert post.status == PostStatus.PUBLISHED
 
 
-def test_recovered_claim_already_on_the_network_is_settled_without_posting_again(
+def test_a_dead_workers_post_already_on_the_network_is_not_posted_twice(
     brand, mastodon, django_capture_on_commit_callbacks
 ):
-    """The worker was killed after the network created the post but before it recorded the answer."""
+    """The worker was killed after the network created the post but before it recorded the answer: sent
+    again with the same idempotency key, the network answers with the post it already has."""
     from scheduler.services.channels import channel_adapter
     from scheduler.services.publishing import publication_request
 
@@ -208,16 +203,39 @@ def test_recovered_claim_already_on_the_network_is_settled_without_posting_again
         publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
     )
     channel_adapter(channel=brand.channel).publish(publication_request(publication=claim.publication))
+    claimed_long_ago(publication)
 
-    run(sweep, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=30))
-    outcome = run(
-        publication_reconcile, django_capture_on_commit_callbacks, publication_id=publication.pk, worker="w2"
+    run(sweep, django_capture_on_commit_callbacks)
+    outcome = publication_publish(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w2"
     )
 
     publication.refresh_from_db()
     assert outcome == "published"
+    assert len(mastodon.statuses) == 1
     assert publication.remote_id == mastodon.statuses[0]["id"]
-    assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 1
+    keys = [
+        request.headers["Idempotency-Key"] for request in mastodon.requests_to("POST", "/api/v1/statuses")
+    ]
+    assert keys == [publication.idempotency_key] * 2
+
+
+def test_a_claim_whose_workers_keep_dying_fails_after_the_attempt_limit(
+    brand, settings, django_capture_on_commit_callbacks
+):
+    settings.PAUTA_PUBLISH_MAX_ATTEMPTS = 2
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    for _death in range(2):
+        publication_claim(publication_id=publication.pk, content_hash=publication.content_hash, worker="w1")
+        claimed_long_ago(publication)
+        run(sweep, django_capture_on_commit_callbacks)
+
+    publication.refresh_from_db()
+    post.refresh_from_db()
+    assert publication.status == "failed"
+    assert "workers kept stopping" in publication.failure_reason
+    assert post.status == PostStatus.FAILED
 
 
 def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on_commit_callbacks):
@@ -233,26 +251,3 @@ def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on
     assert counts["recovered"] == 0
     publication.refresh_from_db()
     assert publication.status == "publishing"
-
-
-def test_a_failed_read_back_after_a_dead_worker_is_retried_soon_then_resent(
-    brand, mastodon, django_capture_on_commit_callbacks
-):
-    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
-    publication = Publication.objects.get(post=post)
-    publication_claim(publication_id=publication.pk, content_hash=publication.content_hash, worker="w1")
-    run(sweep, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=30))
-    mastodon.fail_next("GET", "/api/v1/accounts/", 503)
-
-    outcome = run(
-        publication_reconcile, django_capture_on_commit_callbacks, publication_id=publication.pk, worker="w2"
-    )
-
-    publication.refresh_from_db()
-    assert outcome == "later"
-    assert publication.next_attempt_at < timezone.now() + timedelta(seconds=5)
-    assert publication.attempts.order_by("id").last().outcome == "read_failed"
-    outcome = run(
-        publication_reconcile, django_capture_on_commit_callbacks, publication_id=publication.pk, worker="w2"
-    )
-    assert outcome == "resend"

@@ -61,8 +61,12 @@ def test_worker_killed_after_sending_is_recovered_without_a_second_post(brand, m
 
     celery_processes.wait_for(lambda: status_of(post) == PostStatus.PUBLISHED, timeout=60)
     assert len(mastodon.statuses) == 1
-    assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 1
     publication = Publication.objects.get(post=post)
+    # sent again with the same idempotency key, answered with the post the network already had
+    keys = [
+        request.headers["Idempotency-Key"] for request in mastodon.requests_to("POST", "/api/v1/statuses")
+    ]
+    assert keys == [publication.idempotency_key] * 2
     assert publication.remote_id == mastodon.statuses[0]["id"]
     outcomes = list(publication.attempts.values_list("outcome", flat=True))
     assert outcomes == [PublishAttempt.Outcome.UNCONFIRMED, PublishAttempt.Outcome.PUBLISHED]
