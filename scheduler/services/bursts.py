@@ -129,8 +129,10 @@ def publications_publish_burst(*, items: list[tuple[int, str]], due: datetime, w
 
 def _prepare(items: list[tuple[int, str]], *, due: datetime) -> tuple[list[Prepared], list[tuple[int, str]]]:
     """Judge each scheduled publication; the ones whose checks do not simply pass, and any still unjudged at
-    the due time, go alone (each its own task, the one-publication path)."""
+    the due time, go alone (each its own task, the one-publication path). A burst already late (work put
+    back after a crash) prepares all of it: sending them alone would only be slower."""
     hashes = dict(items)
+    stop_at = due if due > timezone.now() else None
     publications = (
         Publication.objects.filter(pk__in=hashes, status=P.SCHEDULED)
         .select_related("post__workspace", "post__author", "channel")
@@ -139,7 +141,7 @@ def _prepare(items: list[tuple[int, str]], *, due: datetime) -> tuple[list[Prepa
     ready, others = [], []
     for publication in publications:
         content_hash = hashes[publication.pk]
-        if timezone.now() >= due:
+        if stop_at is not None and timezone.now() >= stop_at:
             others.append((publication.pk, content_hash))
             continue
         try:

@@ -275,3 +275,15 @@ def test_the_sending_threads_never_touch_the_database_and_recording_takes_a_fixe
         counts = bursts._record(sent, token=token)
     assert counts == {"published": 30}
     assert AuditEntry.objects.filter(post__in=posts, action="mark_published").count() == 30
+
+
+def test_a_burst_already_late_prepares_and_sends_all_of_it(brand, mastodon):
+    """Work put back after a crash is due in the past: it still goes out together, not one by one."""
+    posts, due = due_posts(brand, 5)
+    late = timezone.now() - timedelta(seconds=20)
+    Publication.objects.filter(post__in=posts).update(next_attempt_at=late)
+
+    counts = burst(posts, late)
+
+    assert counts == {"published": 5}
+    assert len(mastodon.statuses) == 5
