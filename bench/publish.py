@@ -1,19 +1,23 @@
 """Publishing lateness: N approved posts due in the same second, real Celery workers and beat, a fake network.
 
 The network is tests/peers/mastodon_server.py (a real HTTP server speaking the Mastodon API) answering every
-request after 50 ms and refusing 10 % of them with 503 (seeded). Three runs, each on fresh posts:
+request after 50 ms and refusing 10 % of them with 503 (seeded). Four runs, each on fresh posts:
 
-1. pauta       the dispatcher enqueues each publication with an ETA, workers claim and publish;
+1. pauta       the dispatcher enqueues the due publications as bursts, which workers prepare ahead, claim
+               together at the due time and send from threads (scheduler/services/bursts.py);
 2. pauta+kill  the same, and worker w1 is killed with SIGKILL (its whole process group) when half the posts
                are on the network, then started again;
 3. cron        the common baseline: a job every 60 s (on the minute, like cron) publishes what is due, with
-               as many threads as the Celery runs have worker processes; a failed post waits for the next run.
+               as many threads as the Celery runs have worker processes; a failed post waits for the next run;
+4. floor       no Pauta at all: the same number of posts sent by bare `requests` threads in the shape of the
+               bursts (a process per PAUTA_BURST_SIZE posts, PAUTA_BURST_THREADS threads each), a failure
+               retried at once, all starting at the same second: what this machine and the network allow.
 
-Lateness is published time (when the network's answer was recorded) minus scheduled time. Duplicates are
+Lateness is published time (when the network's answer arrived) minus scheduled time. Duplicates are
 extra posts on the network for the same publication; lost are publications not published by the deadline.
 
     .venv/bin/python bench/publish.py [--posts 1000] [--workers 2] [--concurrency 8] [--lead 45]
-        [--latency 0.05] [--failure-rate 0.1] [--runs pauta,kill,cron] [--database-url URL]
+        [--latency 0.05] [--failure-rate 0.1] [--runs pauta,kill,cron,floor] [--database-url URL]
         [--setting PAUTA_BURST_SIZE=100 ...]
 
 By default a throwaway SQLite file and an embedded Redis in a temporary directory; --database-url (a scratch
@@ -238,6 +242,79 @@ def run_cron(args) -> dict:
     return figures("cron", post_ids, peer, elapsed)
 
 
+FLOOR_SENDER = r"""
+import json, sys, threading, time
+import requests
+from concurrent.futures import ThreadPoolExecutor
+base, token, first, count, threads, start = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:7])
+local = threading.local()
+
+def send(number):
+    session = getattr(local, "session", None) or requests.Session()
+    local.session = session
+    while True:  # retried at once: the floor has no backoff
+        answer = session.post(
+            base + "/api/v1/statuses",
+            data={"status": f"Floor post {number}"},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"floor-{number}"},
+            timeout=30,
+        )
+        if answer.status_code == 200:
+            return time.time() - start
+
+time.sleep(max(0.0, start - time.time()))
+with ThreadPoolExecutor(int(threads)) as pool:
+    print(json.dumps(list(pool.map(send, range(int(first), int(first + count))))))
+"""
+
+
+def run_floor(args) -> dict:
+    """What the machine allows with no Pauta at all: the same posts sent by bare `requests` threads in the
+    shape of Pauta's bursts (a process per burst, as many threads), against the same fake network, all
+    starting at the same second."""
+    import subprocess
+
+    from scheduler.services.engine_settings import engine_setting
+
+    peer = new_peer(args)
+    share = int(engine_setting("PAUTA_BURST_SIZE"))
+    threads = str(int(engine_setting("PAUTA_BURST_THREADS")))
+    start = time.time() + 3
+    senders = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                FLOOR_SENDER,
+                peer.base_url,
+                peer.token,
+                str(first),
+                str(count),
+                threads,
+                str(start),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for first, count in ((first, min(share, args.posts - first)) for first in range(0, args.posts, share))
+    ]
+    late = sorted(value for sender in senders for value in json.loads(sender.communicate()[0]))
+    peer.stop()
+    texts = Counter(status["content"] for status in peer.statuses)
+    return {
+        "run": "floor",
+        "published": len(late),
+        "p50": statistics.median(late),
+        "p99": late[min(len(late) - 1, int(len(late) * 0.99))],
+        "max": late[-1],
+        "duplicates": sum(count - 1 for count in texts.values() if count > 1),
+        "lost": args.posts - len(late),
+        "posts_on_network": len(peer.statuses),
+        "requests": len(peer.received),
+        "elapsed": late[-1],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -252,7 +329,7 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=300, help="seconds after the due time to give up")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--failure-rate", type=float, default=0.1)
-    parser.add_argument("--runs", default="pauta,kill,cron")
+    parser.add_argument("--runs", default="pauta,kill,cron,floor")
     parser.add_argument("--database-url", help="a scratch database (default: a temporary SQLite file)")
     parser.add_argument(
         "--setting",
@@ -291,6 +368,8 @@ def _runs(args, var: Path) -> int:
         results.append(run_celery("pauta+kill", args, var, kill=True))
     if "cron" in runs:
         results.append(run_cron(args))
+    if "floor" in runs:
+        results.append(run_floor(args))
 
     header = ("run", "p50 s", "p99 s", "max s", "dupl.", "lost", "on net", "requests")
     print("\n{:<11} {:>8} {:>8} {:>8} {:>6} {:>6} {:>7} {:>9}".format(*header))
