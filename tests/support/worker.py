@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -49,6 +50,11 @@ class CeleryProcessError(AssertionError):
 
 
 HEARTBEAT_PREFIX = "pauta:worker-heartbeat:"
+IDLE_LINE = re.compile(
+    r"Scheduler: Sending due task"
+    r"|(dispatch_due_task|sweep_task|auto_resume_task)\[[^\]]+\] received"
+    r"|succeeded in \S+s: (0|\{'queued': 0, 'requeued': 0, 'preflights': 0\}|\{'recovered': 0, 'reconciles': 0\})$"
+)
 # Keys the broker and the engine keep in Redis; cleared between tests so nothing leaks from one to the next.
 BROKER_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex", "pauta:beat:leader")
 
@@ -162,9 +168,13 @@ class CeleryProcesses:
         )
 
     def logs(self, tail: int = 60) -> str:
+        """The last lines of each log, without the periodic tasks' idle chatter that would hide the rest."""
         parts = []
         for path in sorted(self.log_dir.glob("*.log")):
-            lines = path.read_text(errors="replace").splitlines()[-tail:]
+            lines = [
+                line for line in path.read_text(errors="replace").splitlines() if not IDLE_LINE.search(line)
+            ]
+            lines = lines[-tail:]
             parts.append(f"--- {path.name} (last {len(lines)} lines) ---\n" + "\n".join(lines))
         return "\n".join(parts)
 

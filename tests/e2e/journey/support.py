@@ -151,16 +151,22 @@ def screenshot(page, name: str, *, max_height: int = 1700) -> Path:
 
 
 def eventually(
-    predicate: Callable[[], object], *, timeout: float = 30, interval: float = 0.2, message: str = ""
+    predicate: Callable[[], object],
+    *,
+    timeout: float = 30,
+    interval: float = 0.2,
+    message: str | Callable[[], str] = "",
 ):
-    """Waits for something a worker does in the background; the value, or an AssertionError saying what."""
+    """Waits for something a worker does in the background; the value, or an AssertionError saying what.
+    `message` may be a callable, asked only on failure (say, for the workers' logs as they are then)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s: {message or predicate}")
+            said = message() if callable(message) else message
+            raise AssertionError(f"timed out after {timeout} s: {said or predicate}")
         time.sleep(interval)
 
 

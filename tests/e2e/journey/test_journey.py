@@ -145,7 +145,7 @@ def test_write_review_and_publish(
     eventually(
         lambda: Post.objects.get(pk=post.pk).status == PostStatus.PUBLISHED,
         timeout=40,
-        message=f"post published\n{celery_processes.logs()}",
+        message=lambda: f"post published\n{celery_processes.logs()}",
     )
     published = {
         p.channel.network: p
@@ -197,7 +197,7 @@ def test_a_post_whose_link_is_broken_is_held_and_the_author_is_told(
     eventually(
         lambda: Post.objects.get(pk=post.pk).status == PostStatus.FAILED,
         timeout=30,
-        message=f"post held by pre-flight\n{celery_processes.logs()}",
+        message=lambda: f"post held by pre-flight\n{celery_processes.logs()}",
     )
     assert not mastodon.statuses
     did = bluesky_pds.accounts["brand"].did
