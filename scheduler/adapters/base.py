@@ -96,6 +96,10 @@ class Adapter(ABC):
     def verify_identity(self) -> Identity:
         """The account the stored credentials act as, asked of the network now."""
 
+    def warm_up(self) -> None:  # noqa: B027 - a hook; most networks need nothing
+        """Called once per channel before a burst's threads send, so they do not all open the same thing
+        (a session) at once. Nothing by default."""
+
     @abstractmethod
     def publish(self, req: PublishRequest) -> PublishResult:
         """Publish once; a repeat with the same idempotency key must not create a second post."""

@@ -84,6 +84,12 @@ class BlueskyAdapter(Adapter):
             account_id=body["did"], handle=body.get("handle", ""), display_name=body.get("handle", "")
         )
 
+    def warm_up(self) -> None:
+        """A session that is cached and not expired: created or renewed here, once, rather than by every
+        thread of a burst at the same moment (a refresh token is good for one renewal only, and session
+        creation is rate-limited)."""
+        self._xrpc("GET", "com.atproto.server.getSession", what=_("the identity check"))
+
     def publish(self, req: PublishRequest) -> PublishResult:
         if len(req.media) > MAX_IMAGES:
             raise PermanentError(

@@ -162,7 +162,18 @@ def _prepare(items: list[tuple[int, str]], *, due: datetime) -> tuple[list[Prepa
             others.append((publication.pk, content_hash))
     # Stored now, ahead of the due time, to keep the claim short; deleted again if the claim is refused.
     PreflightReport.objects.bulk_create([item.report for item in ready])
+    _warm_up({item.publication.channel_id: item.publication.channel for item in ready}.values())
     return ready, others
+
+
+def _warm_up(channels) -> None:
+    """What the sending threads would otherwise all open at once (a Bluesky session), opened once per
+    channel. A failure here is only logged: each thread then meets it, and its outcome is recorded."""
+    for channel in channels:
+        try:
+            channel_adapter(channel=channel).warm_up()
+        except Exception as exc:
+            log.warning("warming up channel %s before a burst failed: %s", channel.pk, exc)
 
 
 def _sleep_until(due: datetime) -> None:

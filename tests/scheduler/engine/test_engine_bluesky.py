@@ -129,3 +129,45 @@ def test_demo_link_posts_go_out_or_are_held_through_a_real_worker(
     assert broken.status == PostStatus.FAILED
     assert "dosier-que-no-existe/ answered 404 Not Found" in broken.status_reason
     assert broken.body not in texts
+
+
+def test_a_burst_opens_one_session_for_all_its_threads(sky_brand, bluesky_pds, settings, monkeypatch):
+    """The real createSession is called, and counted: with the cached session gone, a burst of posts on one
+    account asks for a session once (when preparing), not once per sending thread."""
+    import redis
+    from django.conf import settings as django_settings
+
+    from scheduler.adapters.bluesky import BlueskyAdapter
+    from scheduler.services import bursts
+
+    settings.PAUTA_LINK_ALLOW_HOSTS = ["127.0.0.1"]
+    stamp = timezone.now().timestamp()
+    posts = [approved_post(sky_brand, body=f"Burst {n} at {stamp}") for n in range(4)]
+    due = timezone.now() + timedelta(seconds=2)
+    Publication.objects.filter(post__in=posts).update(scheduled_at=due, next_attempt_at=due)
+    preflight_scheduled(post_id=posts[0].pk, content_hash=posts[0].content_hash)  # the identity is cached
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    for key in client.scan_iter("*:sessions:*"):  # but the session is gone (expired, say)
+        client.delete(key)
+    created = []
+    create_session = BlueskyAdapter._create_session
+
+    def counted(adapter):
+        created.append(adapter.handle)
+        return create_session(adapter)
+
+    monkeypatch.setattr(BlueskyAdapter, "_create_session", counted)
+
+    counts = bursts.publications_publish_burst(
+        items=list(Publication.objects.filter(post__in=posts).values_list("pk", "content_hash")),
+        due=due,
+        worker="celery@burst-host",
+    )
+
+    assert counts == {"published": 4}
+    assert created == ["brand.test"]
+    texts = {
+        record["value"]["text"]
+        for record in bluesky_post_records(bluesky_pds, sky_brand.channel.brand_account_id)
+    }
+    assert {f"Burst {n} at {stamp}" for n in range(4)} <= texts
