@@ -111,11 +111,13 @@ def _refusal(publication_id: int, content_hash: str, now) -> str:
 
 
 def publication_request(*, publication: Publication) -> PublishRequest:
+    """Images are read through the storage, each with a handle of its own: the publications of one post in
+    a burst share the prefetched media rows, and with them the field's file object, across threads."""
     post = publication.post
     text = post.text_for(publication.channel_id)
     media = []
     for item in post.media.all():
-        with item.image.open("rb") as handle:
+        with item.image.storage.open(item.image.name, "rb") as handle:
             data = handle.read()
         media.append(
             MediaItem(

@@ -1,21 +1,26 @@
 """Publishing a burst (many publications due at one moment) against a real HTTP server speaking the Mastodon
 API: prepared ahead, claimed in one statement, sent concurrently, recorded together, and never twice."""
 
+import io
 import threading
 from datetime import timedelta
 
 import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+from PIL import Image
 
 from calendar_app.models import AuditEntry, Notification, Post, PostStatus
+from calendar_app.services.media import media_prepare
 from calendar_app.services.posts import post_update
 from calendar_app.services.workflow import post_approve, post_submit
 from scheduler.models import Channel, PreflightReport, Publication
 from scheduler.services import bursts
 from scheduler.services.pause import workspace_pause
 from scheduler.services.publishing import publication_claim, publication_publish
-from tests.scheduler.engine.conftest import approved_post
+from tests.factories import make_post
+from tests.peers.mastodon_server import MastodonPeer
+from tests.scheduler.engine.conftest import PEER_TOKEN, approved_post, connect_mastodon
 
 pytestmark = pytest.mark.django_db
 WORKER = "celery@burst-host"
@@ -287,3 +292,47 @@ def test_a_burst_already_late_prepares_and_sends_all_of_it(brand, mastodon):
 
     assert counts == {"published": 5}
     assert len(mastodon.statuses) == 5
+
+
+def test_a_post_with_an_image_on_two_channels_goes_out_on_both_from_two_threads(
+    brand, mastodon, settings, tmp_path
+):
+    """The two publications of one post share its prefetched image rows (the same objects) across the
+    sending threads; each thread reads the image through the storage with a handle of its own."""
+    settings.MEDIA_ROOT = tmp_path
+    other_instance = MastodonPeer(token=PEER_TOKEN, account_id="2002", username="brand").start()
+    second = connect_mastodon(brand.workspace, brand.admin, other_instance, name="Brand · other instance")
+    post = make_post(
+        brand.workspace, brand.author, body="Our terrace opens today.", channels=[brand.channel, second]
+    )
+    image = media_prepare(upload=io.BytesIO(png()))
+    post_update(post=post, user=brand.author, media_add=[(image, "The terrace at noon")])
+    post.refresh_from_db()
+    post_submit(post=post, user=brand.author)
+    post_approve(post=post, user=brand.reviewer, acknowledge_warnings=True)
+    due = timezone.now() + timedelta(seconds=1)
+    Publication.objects.filter(post=post).update(scheduled_at=due, next_attempt_at=due)
+
+    ready, others = bursts._prepare(items_of([post]), due=due + timedelta(minutes=1))
+    assert others == [] and len(ready) == 2
+    first, other = (list(item.publication.post.media.all())[0] for item in ready)
+    assert first is other  # one object in two threads: its field's file must not be opened there
+    PreflightReport.objects.filter(pk__in=[item.report.pk for item in ready]).delete()
+
+    counts = burst([post], due)
+
+    other_instance.stop()
+    assert counts == {"published": 2}
+    uploads = [
+        *mastodon.requests_to("POST", "/api/v2/media"),
+        *other_instance.requests_to("POST", "/api/v2/media"),
+    ]
+    assert [upload.form["description"][0] for upload in uploads] == ["The terrace at noon"] * 2
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHED
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
