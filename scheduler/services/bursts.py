@@ -30,7 +30,7 @@ from datetime import datetime
 
 import requests.adapters
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from calendar_app.models import Post, PostStatus
@@ -51,12 +51,12 @@ from scheduler.services.outcomes import (
 )
 from scheduler.services.preflight import deferred_checks, preflight_judge
 from scheduler.services.publishing import (
-    CLAIMABLE_POST,
-    EARLY_TOLERANCE,
     attempt_finish,
+    claim_changes,
     outcome_for_error,
     publication_publish_when_due,
     publication_request,
+    publications_claimable,
 )
 from scheduler.services.queueing import enqueue_publish
 
@@ -189,12 +189,6 @@ def _claim(ready: list[Prepared], *, token: str, worker: str) -> list[Prepared]:
     if not ready:
         return []
     by_id = {item.publication.pk: item for item in ready}
-    publishable_post = Post.objects.filter(
-        pk=OuterRef("post_id"),
-        content_hash=OuterRef("content_hash"),
-        status__in=CLAIMABLE_POST,
-        workspace__paused=False,
-    )
     with transaction.atomic():
         posts = list(
             Post.objects.select_for_update(of=("self",))
@@ -212,18 +206,8 @@ def _claim(ready: list[Prepared], *, token: str, worker: str) -> list[Prepared]:
             ).values_list("pk", "credentials_encrypted")
             if stored == credentials[channel_id]
         ]
-        Publication.objects.filter(
-            pk__in=by_id,
-            status=P.SCHEDULED,
-            next_attempt_at__lte=now + EARLY_TOLERANCE,
-            channel__in=unchanged,
-        ).filter(Exists(publishable_post)).update(
-            status=P.PUBLISHING,
-            claimed_at=now,
-            claimed_by=worker[:200],
-            claim_token=token,
-            attempt_count=F("attempt_count") + 1,
-            worker_lost=False,
+        publications_claimable(now=now).filter(pk__in=by_id, channel__in=unchanged).update(
+            **claim_changes(now=now, worker=worker, token=token)
         )
         claimed_ids = set(
             Publication.objects.filter(pk__in=by_id, claim_token=token, status=P.PUBLISHING).values_list(

@@ -50,6 +50,31 @@ class Claim:
     token: str
 
 
+def publications_claimable(*, now):
+    """The claim's condition, shared by a lone claim and a burst's: still scheduled, due (give or take the
+    clock skew), and its post still approved with the same content in a workspace that is not paused."""
+    publishable_post = Post.objects.filter(
+        pk=OuterRef("post_id"),
+        content_hash=OuterRef("content_hash"),
+        status__in=CLAIMABLE_POST,
+        workspace__paused=False,
+    )
+    return Publication.objects.filter(status=P.SCHEDULED, next_attempt_at__lte=now + EARLY_TOLERANCE).filter(
+        Exists(publishable_post)
+    )
+
+
+def claim_changes(*, now, worker: str, token: str) -> dict:
+    return {
+        "status": P.PUBLISHING,
+        "claimed_at": now,
+        "claimed_by": worker[:200],
+        "claim_token": token,
+        "attempt_count": F("attempt_count") + 1,
+        "worker_lost": False,
+    }
+
+
 def publication_claim(*, publication_id: int, content_hash: str, worker: str) -> Claim | str:
     """The claim, or why there is none ("not_due" asks the caller to try again at the due time)."""
     row = Publication.objects.filter(pk=publication_id).values_list("post_id", "status").first()
@@ -60,30 +85,12 @@ def publication_claim(*, publication_id: int, content_hash: str, worker: str) ->
         return f"status:{status}"  # a duplicate message, answered without taking any lock
     now = timezone.now()
     token = secrets.token_hex(16)
-    publishable_post = Post.objects.filter(
-        pk=OuterRef("post_id"),
-        content_hash=OuterRef("content_hash"),
-        status__in=CLAIMABLE_POST,
-        workspace__paused=False,
-    )
     with transaction.atomic():
         post = Post.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=post_id)
         claimed = (
-            Publication.objects.filter(
-                pk=publication_id,
-                status=P.SCHEDULED,
-                content_hash=content_hash,
-                next_attempt_at__lte=now + EARLY_TOLERANCE,
-            )
-            .filter(Exists(publishable_post))
-            .update(
-                status=P.PUBLISHING,
-                claimed_at=now,
-                claimed_by=worker[:200],
-                claim_token=token,
-                attempt_count=F("attempt_count") + 1,
-                worker_lost=False,
-            )
+            publications_claimable(now=now)
+            .filter(pk=publication_id, content_hash=content_hash)
+            .update(**claim_changes(now=now, worker=worker, token=token))
         )
         if not claimed:
             return _refusal(publication_id, content_hash, now)
