@@ -83,6 +83,7 @@ AUDIT_LABELS = {
     "mark_published": _("published"),
     "mark_failed": _("publishing failed"),
     "mark_unconfirmed": _("publishing outcome unknown"),
+    "give_back": _("stopped publishing before anything was sent"),
 }
 
 

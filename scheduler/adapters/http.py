@@ -134,7 +134,14 @@ class HttpCaller:
         return response
 
     def summarize(self, response: requests.Response) -> str:
-        """Status and a short excerpt of the body, with anything secret-looking removed."""
+        """Status and a short excerpt of the body, with anything secret-looking removed. Worked out once per
+        answer: the call's record and the adapter's result both show it."""
+        summary = getattr(response, "_pauta_summary", None)
+        if summary is None:
+            summary = response._pauta_summary = self._summary(response)
+        return summary
+
+    def _summary(self, response: requests.Response) -> str:
         try:
             body: Any = _without_secret_fields(response.json())
             excerpt = json.dumps(body, ensure_ascii=False, separators=(",", ":"))

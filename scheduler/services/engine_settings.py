@@ -25,6 +25,9 @@ DEFAULTS: dict[str, float] = {
     "PAUTA_BURST_SIZE": 250,
     "PAUTA_BURST_PREPARE_SECONDS": 10,
     "PAUTA_BURST_THREADS": 32,
+    # A burst claims its publications this long before their time (they show as publishing meanwhile, and
+    # a pause in that moment still stops them): claims that a database serializes then cost no lateness.
+    "PAUTA_BURST_CLAIM_AHEAD_SECONDS": 2,
     # A burst retries a transient failure in place, keeping its claim, when the backoff is this short;
     # a longer wait goes back on the schedule.
     "PAUTA_BURST_RETRY_IN_PLACE_SECONDS": 5,

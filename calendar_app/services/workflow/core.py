@@ -42,6 +42,7 @@ TRANSITIONS: dict[str, Transition] = {
     "mark_published": Transition(frozenset({S.PUBLISHING, S.UNCONFIRMED}), S.PUBLISHED, None),
     "mark_failed": Transition(frozenset({S.APPROVED, S.PUBLISHING, S.UNCONFIRMED}), S.FAILED, None),
     "mark_unconfirmed": Transition(frozenset({S.PUBLISHING}), S.UNCONFIRMED, None),
+    "give_back": Transition(frozenset({S.PUBLISHING}), S.APPROVED, None),
     "publish_now": Transition(frozenset({S.IN_REVIEW}), S.APPROVED, Role.REVIEWER),
 }
 
@@ -70,6 +71,7 @@ ACTION_LABELS = {
     "mark_published": _("marked published"),
     "mark_failed": _("marked failed"),
     "mark_unconfirmed": _("marked unconfirmed"),
+    "give_back": _("given back to its schedule"),
     "publish_now": _("sent to publish now"),
 }
 

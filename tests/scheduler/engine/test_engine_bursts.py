@@ -49,6 +49,19 @@ def burst(posts, due):
     return bursts.publications_publish_burst(items=items_of(posts), due=due, worker=WORKER)
 
 
+def while_waiting(monkeypatch, *, before_claim=None, after_claim=None):
+    """A burst waits twice: prepared, until its claim a moment before the due time; claimed, until the due
+    time. Each action runs in place of one of those waits (no real waiting)."""
+    waits = iter([before_claim, after_claim])
+
+    def wait(moment):
+        action = next(waits, None)
+        if action is not None:
+            action(moment)
+
+    monkeypatch.setattr(bursts, "_sleep_until", wait)
+
+
 def test_a_burst_publishes_each_post_once_on_its_time_with_its_claim_report(brand, mastodon):
     posts, due = due_posts(brand, 12)
 
@@ -103,7 +116,7 @@ def test_a_publication_claimed_elsewhere_meanwhile_is_left_to_that_claim(brand, 
         other = publication_claim(publication_id=taken.pk, content_hash=taken.content_hash, worker="another")
         assert not isinstance(other, str)
 
-    monkeypatch.setattr(bursts, "_sleep_until", claimed_by_another_worker)
+    while_waiting(monkeypatch, before_claim=claimed_by_another_worker)
 
     counts = burst(posts, due)
 
@@ -160,7 +173,7 @@ def test_pausing_between_preparing_and_the_due_time_publishes_nothing(brand, mas
         """The admin presses Pause while the burst, already prepared, waits for its time."""
         workspace_pause(workspace=brand.workspace, user=brand.admin, reason="Crisis")
 
-    monkeypatch.setattr(bursts, "_sleep_until", paused_while_waiting)
+    while_waiting(monkeypatch, before_claim=paused_while_waiting)
 
     counts = burst(posts, due)
 
@@ -168,6 +181,36 @@ def test_pausing_between_preparing_and_the_due_time_publishes_nothing(brand, mas
     assert mastodon.statuses == []
     assert not PreflightReport.objects.filter(post__in=posts, trigger=PreflightReport.Trigger.CLAIM).exists()
     assert set(Publication.objects.filter(post__in=posts).values_list("status", flat=True)) == {"scheduled"}
+
+
+def test_pausing_between_the_claim_and_the_due_time_gives_the_claims_back_untouched(
+    brand, mastodon, monkeypatch
+):
+    posts, due = due_posts(brand, 3)
+    seen = {}
+
+    def paused_after_the_claim(moment):
+        """Claimed a moment early; the admin presses Pause before the due time."""
+        seen["claimed"] = set(Publication.objects.filter(post__in=posts).values_list("status", flat=True))
+        seen["posts"] = set(
+            Post.objects.filter(pk__in=[post.pk for post in posts]).values_list("status", flat=True)
+        )
+        workspace_pause(workspace=brand.workspace, user=brand.admin, reason="Crisis")
+
+    while_waiting(monkeypatch, after_claim=paused_after_the_claim)
+
+    counts = burst(posts, due)
+
+    assert seen == {"claimed": {"publishing"}, "posts": {PostStatus.PUBLISHING}}
+    assert counts == {"paused": 3}
+    assert mastodon.statuses == []
+    publications = Publication.objects.filter(post__in=posts)
+    assert {(p.status, p.attempt_count, p.claim_token) for p in publications} == {("scheduled", 0, "")}
+    assert set(Post.objects.filter(pk__in=[post.pk for post in posts]).values_list("status", flat=True)) == {
+        PostStatus.APPROVED
+    }
+    assert not PreflightReport.objects.filter(post__in=posts, trigger=PreflightReport.Trigger.CLAIM).exists()
+    assert AuditEntry.objects.filter(post__in=posts, action="give_back").count() == 3
 
 
 def test_content_approved_again_after_preparing_is_not_sent_from_the_stale_request(
@@ -183,7 +226,7 @@ def test_content_approved_again_after_preparing_is_not_sent_from_the_stale_reque
         post_approve(post=post, user=brand.reviewer, acknowledge_warnings=True)
         Publication.objects.filter(post=post, status="scheduled").update(next_attempt_at=due)
 
-    monkeypatch.setattr(bursts, "_sleep_until", edited_and_approved_again)
+    while_waiting(monkeypatch, before_claim=edited_and_approved_again)
 
     counts = burst(posts, due)
 
@@ -262,7 +305,7 @@ def test_the_sending_threads_never_touch_the_database_and_recording_takes_a_fixe
     ready, others = bursts._prepare(items_of(posts), due=due + timedelta(minutes=1))
     assert others == []
     token = "t" * 32
-    claimed = bursts._claim(ready, token=token, worker=WORKER)
+    claimed = bursts._claim(ready, token=token, worker=WORKER, due=due)
     opened_by = []
     cursor = BaseDatabaseWrapper.cursor
 
@@ -336,3 +379,33 @@ def png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_each_sending_thread_builds_a_channels_adapter_once_and_each_attempt_keeps_its_own_calls(
+    brand, mastodon, monkeypatch, settings
+):
+    settings.PAUTA_BURST_THREADS = 3
+    posts, due = due_posts(brand, 12)
+    mastodon.fail_next("POST", "/api/v1/statuses", 503, times=2)
+    built = []
+    channel_adapter = bursts.channel_adapter
+
+    def counted_channel_adapter(**kwargs):
+        built.append(threading.current_thread().name)
+        return channel_adapter(**kwargs)
+
+    monkeypatch.setattr(bursts, "channel_adapter", counted_channel_adapter)
+
+    counts = burst(posts, due)
+
+    assert counts == {"published": 12}
+    sending = [name for name in built if name.startswith("burst")]  # the main thread warms the channel up
+    assert len(sending) == len(set(sending)) <= 3
+    attempts = [
+        attempt
+        for publication in Publication.objects.filter(post__in=posts)
+        for attempt in publication.attempts.order_by("id")
+    ]
+    assert len(attempts) == 14
+    assert all(len(attempt.calls) == 1 for attempt in attempts)
+    assert sorted(attempt.calls[0]["status"] for attempt in attempts) == [200] * 12 + [503] * 2
