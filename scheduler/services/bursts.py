@@ -25,10 +25,13 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import redis
 import requests.adapters
 from django.db import transaction
 from django.db.models import F
@@ -38,6 +41,7 @@ from calendar_app.models import Post, PostStatus, Workspace
 from calendar_app.services.workflow import posts_system_transition
 from scheduler.adapters import Adapter, PublishResult, TransientError
 from scheduler.adapters.http import shared_connections
+from scheduler.heartbeat import redis_client
 from scheduler.models import Channel, PreflightReport, Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
@@ -106,20 +110,24 @@ def publications_publish_burst(*, items: list[tuple[int, str]], due: datetime, w
         claimed, released = _release_paused(claimed, token=token)
         counts["paused"] += released
         sending, sending_cpu = time.monotonic(), time.process_time()
-        sent = _send_all(claimed, worker=worker)
+        with _sending(due):
+            sent = _send_all(claimed, worker=worker)
+        sent_at = time.monotonic()
+        _wait_for_the_moments_sends(due)
         recording, recording_cpu = time.monotonic(), time.process_time()
         counts.update(_record(sent, token=token))
     if claimed:
         log.info(
             "burst due %s: %d prepared in %.2f s, %d claimed %.3f s before due, sent in %.2f s (%.2f s CPU), "
-            "recorded in %.2f s (%.2f s CPU)",
+            "waited %.2f s for the other bursts' sends, recorded in %.2f s (%.2f s CPU)",
             due.isoformat(),
             len(ready),
             prepare_seconds,
             len(claimed),
             claim_lead,
-            recording - sending,
+            sent_at - sending,
             recording_cpu - sending_cpu,
+            recording - sent_at,
             time.monotonic() - recording,
             time.process_time() - recording_cpu,
         )
@@ -319,6 +327,42 @@ def _send_one(prepared: Prepared, worker: str, transport, deadline: float, adapt
             attempt_finish(attempt, calls, started)
             attempt.summary = sent.result.raw_summary
             return sent
+
+
+def _sending_key(due: datetime) -> str:
+    return f"pauta:bursts-sending:{due.isoformat()}"
+
+
+@contextmanager
+def _sending(due: datetime) -> Iterator[None]:
+    """Counts, in Redis (shared by all workers), the bursts of this moment that are still sending."""
+    client, key = redis_client(), _sending_key(due)
+    try:
+        client.pipeline(transaction=False).incr(key).expire(key, 300).execute()
+    except redis.RedisError:
+        key = ""
+    try:
+        yield
+    finally:
+        if key:
+            with suppress(redis.RedisError):
+                client.decr(key)
+
+
+def _wait_for_the_moments_sends(due: datetime) -> None:
+    """Recording a burst takes about as much CPU as sending it. On a small server, a burst that records while
+    the moment's other bursts still send makes their posts late, while recording a little later costs nothing:
+    the published time is when the network answered. So recording waits until no burst of the moment is
+    sending, at most PAUTA_BURST_RECORD_WAIT_SECONDS (a killed burst never says it stopped)."""
+    client, key = redis_client(), _sending_key(due)
+    deadline = time.monotonic() + engine_setting("PAUTA_BURST_RECORD_WAIT_SECONDS")
+    while time.monotonic() < deadline:
+        try:
+            if int(client.get(key) or 0) <= 0:
+                return
+        except redis.RedisError:
+            return
+        time.sleep(0.05)
 
 
 def _record(sent: list[Sent], *, token: str) -> Counter:

@@ -34,6 +34,9 @@ DEFAULTS: dict[str, float] = {
     # No send of a burst starts later than this after its first: the rest are given back and queued alone,
     # which keeps a burst well inside its task's time limit whatever the network does.
     "PAUTA_BURST_SEND_SECONDS": 60,
+    # A burst done sending records its outcomes once the moment's other bursts are done sending too, or
+    # after this long: recording competes with their sends for the CPU (`bursts`).
+    "PAUTA_BURST_RECORD_WAIT_SECONDS": 5,
     # Exponential backoff: base * 2**(attempt-1), capped, with jitter so retries of a burst spread out.
     # A first retry after 50-100 ms keeps a post that met one 503 on its minute; with the attempts above,
     # a network that keeps failing is still tried for 25-50 s before the post fails.

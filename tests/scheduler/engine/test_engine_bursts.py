@@ -3,6 +3,7 @@ API: prepared ahead, claimed in one statement, sent concurrently, recorded toget
 
 import io
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -409,3 +410,49 @@ def test_each_sending_thread_builds_a_channels_adapter_once_and_each_attempt_kee
     assert len(attempts) == 14
     assert all(len(attempt.calls) == 1 for attempt in attempts)
     assert sorted(attempt.calls[0]["status"] for attempt in attempts) == [200] * 12 + [503] * 2
+
+
+def test_a_burst_records_once_the_moments_other_bursts_are_done_sending(brand, mastodon, monkeypatch):
+    posts, due = due_posts(brand, 3)
+    other_done = threading.Event()
+    other_sending = threading.Event()
+    recorded_after_other = []
+
+    def other_burst_sending():
+        """Another worker's burst of the same moment, still sending for a while (in Redis, as a real one)."""
+        with bursts._sending(due):
+            other_sending.set()
+            time.sleep(1.0)
+            other_done.set()
+
+    record = bursts._record
+
+    def watched_record(sent, *, token):
+        recorded_after_other.append(other_done.is_set())
+        return record(sent, token=token)
+
+    monkeypatch.setattr(bursts, "_record", watched_record)
+    other = threading.Thread(target=other_burst_sending)
+    other.start()
+    other_sending.wait(5)
+
+    counts = burst(posts, due)
+    other.join()
+
+    assert counts == {"published": 3}
+    assert recorded_after_other == [True]
+
+
+def test_a_burst_does_not_wait_past_its_limit_for_a_burst_that_never_says_it_stopped(
+    brand, mastodon, settings
+):
+    settings.PAUTA_BURST_RECORD_WAIT_SECONDS = 0.3
+    posts, due = due_posts(brand, 2)
+    killed = bursts._sending(due)
+    killed.__enter__()  # a burst killed while sending: its count is never taken back
+
+    started = time.monotonic()
+    counts = burst(posts, due)
+
+    assert counts == {"published": 2}
+    assert time.monotonic() - started < 5
