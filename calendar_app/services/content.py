@@ -11,7 +11,8 @@ def post_content_snapshot(post: Post) -> dict:
     return {
         "body": post.body,
         "variants": {str(key): value for key, value in sorted(post.variants.items()) if value},
-        "channels": sorted(post.channels.values_list("pk", flat=True)) if post.pk else [],
+        # .all(), not values_list: a burst's prefetched channels answer without a query per post.
+        "channels": sorted(channel.pk for channel in post.channels.all()) if post.pk else [],
         "media": [[m.sha256, m.alt_text] for m in post.media.all()] if post.pk else [],
         "links": list(post.links),
     }

@@ -168,7 +168,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scheduler.tasks.dispatch_due_task",
         "schedule": timedelta(seconds=2),
     },
-    "sweep-stuck-publications": {"task": "scheduler.tasks.sweep_task", "schedule": timedelta(seconds=5)},
+    # Within a second of a worker's death its claims are back on the schedule (scheduler/services/leases.py).
+    "sweep-stuck-publications": {"task": "scheduler.tasks.sweep_task", "schedule": timedelta(seconds=1)},
     "resume-paused-workspaces": {
         "task": "scheduler.tasks.auto_resume_task",
         "schedule": timedelta(seconds=30),

@@ -38,7 +38,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from calendar_app.models import Post, PostStatus, Workspace
-from calendar_app.services.workflow import posts_system_transition
+from calendar_app.services.workflow import current_approvals_of, posts_system_transition
 from scheduler.adapters import Adapter, PublishResult, TransientError
 from scheduler.adapters.http import shared_connections
 from scheduler.heartbeat import redis_client
@@ -151,6 +151,10 @@ def _prepare(items: list[tuple[int, str]], *, due: datetime) -> tuple[list[Prepa
         .select_related("post__workspace", "post__author", "channel")
         .prefetch_related("post__media", "post__channels")
     )
+    publications = list(publications)
+    approvals = current_approvals_of(
+        list({publication.post_id: publication.post for publication in publications}.values())
+    )
     ready, others = [], []
     for publication in publications:
         content_hash = hashes[publication.pk]
@@ -163,6 +167,7 @@ def _prepare(items: list[tuple[int, str]], *, due: datetime) -> tuple[list[Prepa
                 trigger=Trigger.CLAIM,
                 channels=[publication.channel],
                 publication=publication,
+                approvals=approvals[publication.post_id],
             )
         except Exception:
             log.exception("judging publication %s failed; it will be published on its own", publication.pk)

@@ -36,18 +36,39 @@ SINGLE_FLIGHT_SECONDS = 10
 IDLE = {"queued": 0, "requeued": 0, "preflights": 0}
 
 
-def _mark_queued(publication_id: int, *, now, stale_before=None) -> bool:
+def _not_queued(stale_before=None) -> Q:
+    """Never queued, or queued before `stale_before` (its message may be gone)."""
     condition = Q(queued_at__isnull=True)
     if stale_before is not None:
         condition |= Q(queued_at__lt=stale_before)
-    return bool(Publication.objects.filter(condition, pk=publication_id).update(queued_at=now))
+    return condition
+
+
+def _mark_queued(publication_id: int, *, now, stale_before=None) -> bool:
+    return bool(
+        Publication.objects.filter(_not_queued(stale_before), pk=publication_id).update(queued_at=now)
+    )
+
+
+def _mark_all_queued(publication_ids: list[int], *, now, stale_before=None) -> set[int]:
+    """`_mark_queued` for many rows in two statements. The rows this run marked are the ones holding its own
+    `now` (a timestamp to the microsecond): a dispatcher running at the same time marks with another."""
+    marked = set()
+    for start in range(0, len(publication_ids), 500):  # SQLite allows only so many parameters
+        chunk = publication_ids[start : start + 500]
+        Publication.objects.filter(_not_queued(stale_before), pk__in=chunk).update(queued_at=now)
+        marked |= set(Publication.objects.filter(pk__in=chunk, queued_at=now).values_list("pk", flat=True))
+    return marked
 
 
 def _enqueue_rows(rows, *, now, stale_before=None) -> int:
-    """Marked one by one, then enqueued as bursts: one task per due moment and `PAUTA_BURST_SIZE` rows."""
+    """Marked together, then enqueued as bursts: one task per due moment and `PAUTA_BURST_SIZE` rows."""
+    marked = _mark_all_queued(
+        [publication_id for publication_id, _hash, _due in rows], now=now, stale_before=stale_before
+    )
     due_together: dict = defaultdict(list)
     for publication_id, content_hash, due in rows:
-        if _mark_queued(publication_id, now=now, stale_before=stale_before):
+        if publication_id in marked:
             due_together[max(due, now)].append((publication_id, content_hash))
     size = max(1, int(engine_setting("PAUTA_BURST_SIZE")))
     prepare = engine_setting("PAUTA_BURST_PREPARE_SECONDS")
@@ -129,4 +150,6 @@ def sweep(*, now=None) -> dict[str, int]:
             if _mark_queued(publication_id, now=now, stale_before=requeue_before):
                 enqueue_reconcile(publication_id=publication_id)
                 reconciles += 1
+    if recovered:  # they are late already: queued now rather than at the dispatcher's next tick
+        dispatch_due()
     return {"recovered": recovered, "reconciles": reconciles}

@@ -23,7 +23,7 @@ from scheduler.adapters import AdapterError, TransientError
 from scheduler.models import Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
-from scheduler.services.leases import lease_seconds, leases_held
+from scheduler.services.leases import leases_held
 from scheduler.services.outcomes import AttemptRecord, outcomes_worker_lost, post_settle, retry_delay
 from scheduler.services.queueing import enqueue_reconcile
 
@@ -31,12 +31,14 @@ log = logging.getLogger(__name__)
 P = Publication.Status
 READS_BEFORE_GIVING_UP = 2
 RECOVER_BATCH = 5000
+CLAIM_GRACE = timedelta(seconds=2)
 
 
 def publications_recover_stuck(*, now=None) -> int:
-    """Claims older than a lease with no live lease belong to a dead worker."""
+    """Claims with no live lease belong to a dead worker. A claim younger than CLAIM_GRACE may not have its
+    lease yet (it is taken right after the claim commits), so it is left alone."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=lease_seconds())
+    cutoff = now - CLAIM_GRACE
     stuck = list(Publication.objects.filter(status=P.PUBLISHING, claimed_at__lt=cutoff)[:RECOVER_BATCH])
     alive = leases_held([(publication.pk, publication.claim_token) for publication in stuck])
     dead = [publication for publication in stuck if publication.pk not in alive]

@@ -4,11 +4,12 @@ still count, and the moves the scheduler makes."""
 from dataclasses import dataclass
 from functools import wraps
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calendar_app.errors import PermissionDeniedError, TransitionError
-from calendar_app.models import AuditEntry, Membership, Notification, Post, PostStatus, Role
+from calendar_app.models import Approval, AuditEntry, Membership, Notification, Post, PostStatus, Role
 from calendar_app.services.audit import audit_record
 from calendar_app.services.messages import message
 from calendar_app.services.notifications import notification_send, workspace_members_with_role
@@ -132,15 +133,36 @@ def _move(
     return post
 
 
+def _reviewer_roles() -> list[str]:
+    return [role for role in Role.values if Role.rank(role) >= Role.rank(Role.REVIEWER)]
+
+
 def current_approvals(post: Post):
     """Approvals of the current content by people who are still reviewers (or admins) of the workspace."""
-    reviewer_roles = [role for role in Role.values if Role.rank(role) >= Role.rank(Role.REVIEWER)]
-    reviewers = Membership.objects.filter(workspace_id=post.workspace_id, role__in=reviewer_roles).values(
+    reviewers = Membership.objects.filter(workspace_id=post.workspace_id, role__in=_reviewer_roles()).values(
         "user_id"
     )
     return post.approvals.filter(content_hash=post.content_hash, reviewer_id__in=reviewers).select_related(
         "reviewer"
     )
+
+
+def current_approvals_of(posts: list[Post]) -> dict[int, list]:
+    """`current_approvals` of many posts in one query (a publishing burst judges hundreds), by post id."""
+    still_reviewer = Membership.objects.filter(
+        workspace_id=OuterRef("post__workspace_id"),
+        user_id=OuterRef("reviewer_id"),
+        role__in=_reviewer_roles(),
+    )
+    hashes = {post.pk: post.content_hash for post in posts}
+    found: dict[int, list] = {post.pk: [] for post in posts}
+    approvals = (
+        Approval.objects.filter(post_id__in=hashes).filter(Exists(still_reviewer)).select_related("reviewer")
+    )
+    for approval in approvals.order_by("pk"):
+        if approval.content_hash == hashes[approval.post_id]:
+            found[approval.post_id].append(approval)
+    return found
 
 
 def _require_author_or_reviewer(post: Post, user, membership, message: str) -> None:

@@ -31,9 +31,12 @@ def paused_check(*, post: Post) -> CheckResult:
     )
 
 
-def approval_check(*, post: Post, expected_hash: str | None = None) -> CheckResult:
+def approval_check(
+    *, post: Post, expected_hash: str | None = None, approvals: list | None = None
+) -> CheckResult:
     """The content is what was approved (hash recomputed now, not trusted from the row) and the approvals
-    come from people who are still reviewers of the workspace (`current_approvals` counts only those)."""
+    come from people who are still reviewers of the workspace (`current_approvals` counts only those; a burst
+    passes them in, read for all its posts at once)."""
     problems: list[str] = []
     if post.status not in PUBLISHABLE:
         problems.append(
@@ -46,7 +49,8 @@ def approval_check(*, post: Post, expected_hash: str | None = None) -> CheckResu
     if actual_hash != post.content_hash or (expected_hash and expected_hash != actual_hash):
         problems.append(message(gettext_noop("The content changed after it was approved.")))
     workspace = post.workspace
-    valid = [approval for approval in current_approvals(post) if approval.reviewer_id != post.author_id]
+    approvals = current_approvals(post) if approvals is None else approvals
+    valid = [approval for approval in approvals if approval.reviewer_id != post.author_id]
     if len(valid) < workspace.approvals_required:
         problems.append(
             message(

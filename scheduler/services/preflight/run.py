@@ -69,16 +69,21 @@ def preflight_evaluate(
 
 
 def preflight_judge(
-    *, post: Post, trigger: str, channels: list[Channel] | None = None, publication: Publication | None = None
+    *,
+    post: Post,
+    trigger: str,
+    channels: list[Channel] | None = None,
+    publication: Publication | None = None,
+    approvals: list | None = None,
 ) -> tuple[PreflightReport, list[ChannelFlag]]:
     """The checks, with the report not yet stored: a burst judges its posts seconds ahead and stores the
-    reports together with the claim (`bursts`)."""
+    reports together with the claim (`bursts`), with the posts' current approvals read at once."""
     channels = channels if channels is not None else list(post.channels.all())
     at_claim = trigger == Trigger.CLAIM
     expected_hash = publication.content_hash if publication is not None else None
     local = [
         paused_check(post=post),
-        approval_check(post=post, expected_hash=expected_hash),
+        approval_check(post=post, expected_hash=expected_hash, approvals=approvals),
         style_check(post=post),
         media_check(post=post, channels=channels),
     ]

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from calendar_app.errors import InvalidInputError, PermissionDeniedError, TransitionError
-from calendar_app.models import Notification, PostStatus
+from calendar_app.models import Notification, Post, PostStatus
 from calendar_app.services import workflow
 from calendar_app.services.posts import post_update
 from scheduler.models import Publication
@@ -89,6 +89,22 @@ def test_approvals_of_someone_no_longer_a_reviewer_do_not_count(team):
     post.refresh_from_db()
     assert post.status == S.IN_REVIEW
     assert [a.reviewer for a in workflow.current_approvals(post)] == [team.reviewer2]
+
+
+@pytest.mark.django_db
+def test_current_approvals_of_many_posts_at_once_are_those_of_each_post(team):
+    by_reviewer2 = bring_to(team, "in_review")
+    workflow.post_approve(post=by_reviewer2, user=team.reviewer2)
+    by_reviewer = bring_to(team, "approved")
+    changed = bring_to(team, "approved")
+    changed = post_update(post=changed, user=team.author, body=changed.body + " (editado)")
+    team.workspace.memberships.filter(user=team.reviewer).update(role="author")
+    posts = [Post.objects.get(pk=post.pk) for post in (by_reviewer2, by_reviewer, changed)]
+
+    approvals = workflow.current_approvals_of(posts)
+
+    assert approvals == {post.pk: list(workflow.current_approvals(post)) for post in posts}
+    assert [[a.reviewer for a in found] for found in approvals.values()] == [[team.reviewer2], [], []]
 
 
 @pytest.mark.django_db

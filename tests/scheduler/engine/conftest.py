@@ -38,6 +38,7 @@ ENGINE_KEYS = (
     "pauta:broker:*",
     "pauta:single-flight:*",
     "pauta:lease:*",
+    "pauta:bursts-sending:*",
 )
 
 

@@ -176,10 +176,11 @@ def test_sweeper_puts_a_dead_workers_claim_back_on_the_schedule_and_it_goes_out_
 
     publication.refresh_from_db()
     assert counts["recovered"] == 1
-    assert (publication.status, publication.worker_lost, publication.queued_at) == ("scheduled", True, None)
+    assert (publication.status, publication.worker_lost) == ("scheduled", True)
+    assert publication.queued_at is not None  # queued by the sweep itself, not at the dispatcher's next tick
     assert "stopped while publishing" in publication.attempts.get(outcome="unconfirmed").summary
-    assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 1  # the next tick sends it
     assert [m.task for m in broker_drain()].count(BURST) == 1
+    assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 0
     outcome = publication_publish(
         publication_id=publication.pk, content_hash=publication.content_hash, worker="w2"
     )
@@ -251,3 +252,70 @@ def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on
     assert counts["recovered"] == 0
     publication.refresh_from_db()
     assert publication.status == "publishing"
+
+
+def held_lease(publication, token: str):
+    """A lease as a worker holds it: the key, and a connection named after the claim."""
+    from scheduler.heartbeat import redis_client
+    from scheduler.services.leases import HOLDER_PREFIX, LEASE_PREFIX
+
+    holder = redis_client(client_name=f"{HOLDER_PREFIX}{token}")
+    holder.set(f"{LEASE_PREFIX}{publication.pk}", token, px=60_000)
+    return holder
+
+
+def test_a_claim_whose_holder_is_gone_is_recovered_at_once_without_waiting_for_its_lease_to_expire(
+    brand, django_capture_on_commit_callbacks
+):
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    claim = publication_claim(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
+    )
+    holder = held_lease(publication, claim.token)
+    later = timezone.now() + timedelta(seconds=3)  # past the grace a fresh claim gets to take its lease
+
+    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 0  # alive
+    # The kernel closes a SIGKILLed process's sockets; here the connection is closed by hand. The key
+    # would live on for another minute.
+    holder.close()
+    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 1
+
+    publication.refresh_from_db()
+    assert (publication.status, publication.worker_lost) == ("scheduled", True)
+
+
+def test_a_claim_younger_than_the_grace_is_left_alone_even_without_a_lease(
+    brand, django_capture_on_commit_callbacks
+):
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    publication_claim(publication_id=publication.pk, content_hash=publication.content_hash, worker="w1")
+
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0
+    publication.refresh_from_db()
+    assert publication.status == "publishing"
+
+
+def test_without_client_listing_a_lease_counts_as_held_while_its_key_lives(
+    brand, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A managed Redis may refuse CLIENT LIST: the key's TTL alone then tells, as before."""
+    import redis
+
+    def refused(self, *args, **kwargs):
+        raise redis.ResponseError("NOPERM this user has no permissions to run the 'client|list' command")
+
+    monkeypatch.setattr(redis.Redis, "client_list", refused)
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    claim = publication_claim(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
+    )
+    holder = held_lease(publication, claim.token)
+    holder.close()
+    later = timezone.now() + timedelta(seconds=3)
+
+    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 0
+    holder.delete(f"pauta:lease:publication:{publication.pk}")  # expired
+    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 1
