@@ -39,9 +39,22 @@ def publications_recover_stuck(*, now=None) -> int:
     lease yet (it is taken right after the claim commits), so it is left alone."""
     now = now or timezone.now()
     cutoff = now - CLAIM_GRACE
-    stuck = list(Publication.objects.filter(status=P.PUBLISHING, claimed_at__lt=cutoff)[:RECOVER_BATCH])
-    alive = leases_held([(publication.pk, publication.claim_token) for publication in stuck])
-    dead = [publication for publication in stuck if publication.pk not in alive]
+    # Only ids and tokens: while a burst sends, every one of its claims is a candidate, every second.
+    claims = list(
+        Publication.objects.filter(status=P.PUBLISHING, claimed_at__lt=cutoff).values_list(
+            "pk", "claim_token"
+        )[:RECOVER_BATCH]
+    )
+    alive = leases_held(claims)
+    dead_claims = {publication_id: token for publication_id, token in claims if publication_id not in alive}
+    if not dead_claims:
+        return 0
+    # The same claims that were judged dead, not a claim made since (the compare-and-set holds the token).
+    dead = [
+        publication
+        for publication in Publication.objects.filter(pk__in=dead_claims, status=P.PUBLISHING)
+        if publication.claim_token == dead_claims[publication.pk]
+    ]
     if not dead:
         return 0
 
