@@ -8,11 +8,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT_PREFIX = "pauta:worker-heartbeat:"
 
 
-def redis_client(client_name: str | None = None) -> redis.Redis:
-    """`client_name` names each connection of this client in Redis (set again on every reconnection)."""
-    return redis.Redis.from_url(
-        settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2, client_name=client_name
-    )
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
 
 
 def heartbeat_loop(worker_name: str, stop: threading.Event) -> None:

@@ -33,15 +33,17 @@ from datetime import datetime, timedelta
 
 import redis
 import requests.adapters
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from calendar_app.models import Post, PostStatus, Workspace
 from calendar_app.services.workflow import current_approvals_of, posts_system_transition
 from scheduler.adapters import Adapter, PublishResult, TransientError
 from scheduler.adapters.http import shared_connections
-from scheduler.heartbeat import redis_client
 from scheduler.models import Channel, PreflightReport, Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
@@ -107,13 +109,14 @@ def publications_publish_burst(*, items: list[tuple[int, str]], due: datetime, w
         if unclaimed:
             PreflightReport.objects.filter(pk__in=[item.report.pk for item in unclaimed]).delete()
         _sleep_until(due)
-        claimed, released = _release_paused(claimed, token=token)
-        counts["paused"] += released
+        claimed, stopped = _release_stopped(claimed, token=token)
+        counts.update(stopped)
         sending, sending_cpu = time.monotonic(), time.process_time()
-        with _sending(due):
+        with _sending(due, counted=bool(claimed)):
             sent = _send_all(claimed, worker=worker)
         sent_at = time.monotonic()
-        _wait_for_the_moments_sends(due)
+        if claimed:
+            _wait_for_the_moments_sends(due)
         recording, recording_cpu = time.monotonic(), time.process_time()
         counts.update(_record(sent, token=token))
     if claimed:
@@ -217,16 +220,7 @@ def _claim(ready: list[Prepared], *, token: str, worker: str, due: datetime) -> 
             .order_by("pk")
         )
         now = timezone.now()  # after the locks: the claim's age is what the sweeper judges leases by
-        credentials = {
-            item.publication.channel_id: item.publication.channel.credentials_encrypted for item in ready
-        }
-        unchanged = [
-            channel_id
-            for channel_id, stored in Channel.objects.filter(
-                pk__in=credentials, status=Channel.Status.ACTIVE
-            ).values_list("pk", "credentials_encrypted")
-            if stored == credentials[channel_id]
-        ]
+        unchanged = _channels_unchanged(ready)
         publications_claimable(now=max(now, due)).filter(pk__in=by_id, channel__in=unchanged).update(
             **claim_changes(now=now, worker=worker, token=token)
         )
@@ -244,24 +238,45 @@ def _claim(ready: list[Prepared], *, token: str, worker: str, due: datetime) -> 
     return claimed
 
 
-def _release_paused(claimed: list[Prepared], *, token: str) -> tuple[list[Prepared], int]:
-    """At the due time, the claims whose workspace was paused since they were made are given back untouched,
-    as the lone path does (`outcome_release`); on resume they are handled like any post whose time passed
-    during the pause. One query when nothing is paused."""
+def _channels_unchanged(items: list[Prepared]) -> set[int]:
+    """The items' channels still active and holding the credentials they had when prepared (an admin may have
+    reconnected, disabled or flagged one meanwhile)."""
+    credentials = {
+        item.publication.channel_id: item.publication.channel.credentials_encrypted for item in items
+    }
+    return {
+        channel_id
+        for channel_id, stored in Channel.objects.filter(
+            pk__in=credentials, status=Channel.Status.ACTIVE
+        ).values_list("pk", "credentials_encrypted")
+        if stored == credentials[channel_id]
+    }
+
+
+def _release_stopped(claimed: list[Prepared], *, token: str) -> tuple[list[Prepared], Counter]:
+    """At the due time, claims made a moment earlier are given back untouched (`outcome_release`, as the lone
+    path does) when, since the claim, their workspace was paused (its resume then handles them like any post
+    whose time passed during the pause) or their channel was disabled, flagged or reconnected (queued alone,
+    where the checks decide). Two queries when nothing changed."""
     workspaces = {item.publication.post.workspace_id for item in claimed}
     paused = set(Workspace.objects.filter(pk__in=workspaces, paused=True).values_list("pk", flat=True))
-    if not paused:
-        return claimed, 0
-    going = []
+    usable = _channels_unchanged(claimed) if claimed else set()
+    going, stopped, counts = [], [], Counter()
     for item in claimed:
         if item.publication.post.workspace_id in paused:
             outcome_release(publication=item.publication, token=token)
+            counts["paused"] += 1
+        elif item.publication.channel_id not in usable:
+            outcome_release(publication=item.publication, token=token)
+            enqueue_publish(publication_id=item.publication.pk, content_hash=item.content_hash)
+            counts["alone"] += 1
         else:
             going.append(item)
-    PreflightReport.objects.filter(
-        pk__in=[item.report.pk for item in claimed if item.publication.post.workspace_id in paused]
-    ).delete()
-    return going, len(claimed) - len(going)
+            continue
+        stopped.append(item.report.pk)
+    if stopped:
+        PreflightReport.objects.filter(pk__in=stopped).delete()
+    return going, counts
 
 
 def _send_all(claimed: list[Prepared], *, worker: str) -> list[Sent]:
@@ -338,12 +353,28 @@ def _sending_key(due: datetime) -> str:
     return f"pauta:bursts-sending:{due.isoformat()}"
 
 
+_DECREMENT_IF_COUNTED = """
+if redis.call('exists', KEYS[1]) == 1 then
+  return redis.call('decr', KEYS[1])
+end
+return 0
+"""
+
+
+def _hint_client() -> redis.Redis:
+    """For the sending count, a hint: short timeouts and no retries, so a Redis outage delays no send."""
+    return redis.Redis.from_url(
+        settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+    )
+
+
 @contextmanager
-def _sending(due: datetime) -> Iterator[None]:
+def _sending(due: datetime, *, counted: bool) -> Iterator[None]:
     """Counts, in Redis (shared by all workers), the bursts of this moment that are still sending."""
-    client, key = redis_client(), _sending_key(due)
+    client, key = _hint_client(), _sending_key(due) if counted else ""
     try:
-        client.pipeline(transaction=False).incr(key).expire(key, 300).execute()
+        if key:
+            client.pipeline(transaction=False).incr(key).expire(key, 300).execute()
     except redis.RedisError:
         key = ""
     try:
@@ -351,7 +382,8 @@ def _sending(due: datetime) -> Iterator[None]:
     finally:
         if key:
             with suppress(redis.RedisError):
-                client.decr(key)
+                client.eval(_DECREMENT_IF_COUNTED, 1, key)
+        client.close()
 
 
 def _wait_for_the_moments_sends(due: datetime) -> None:
@@ -359,15 +391,15 @@ def _wait_for_the_moments_sends(due: datetime) -> None:
     the moment's other bursts still send makes their posts late, while recording a little later costs nothing:
     the published time is when the network answered. So recording waits until no burst of the moment is
     sending, at most PAUTA_BURST_RECORD_WAIT_SECONDS (a killed burst never says it stopped)."""
-    client, key = redis_client(), _sending_key(due)
+    client, key = _hint_client(), _sending_key(due)
     deadline = time.monotonic() + engine_setting("PAUTA_BURST_RECORD_WAIT_SECONDS")
-    while time.monotonic() < deadline:
-        try:
-            if int(client.get(key) or 0) <= 0:
-                return
-        except redis.RedisError:
-            return
-        time.sleep(0.05)
+    try:
+        while time.monotonic() < deadline and int(client.get(key) or 0) > 0:
+            time.sleep(0.05)
+    except redis.RedisError:
+        pass
+    finally:
+        client.close()
 
 
 def _record(sent: list[Sent], *, token: str) -> Counter:

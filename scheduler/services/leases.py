@@ -1,30 +1,38 @@
 """Leases in Redis: proof that a process is still working on a claimed publication.
 
-A worker killed with SIGKILL cannot say it died. While it publishes, a background thread keeps a key
-with a short TTL fresh, over a Redis connection of its own named after the claim. Two signs tell the sweeper
-that nobody works on a claim any more:
+A worker killed with SIGKILL cannot say it died. While it publishes, a background thread renews a key with
+a short TTL every RENEW_SECONDS, over a Redis connection of its own named after the claim. A claim is taken
+over by the sweeper when either:
 
-- the named connection is gone: the kernel closes a killed process's sockets at once, so Redis knows within
-  milliseconds (asked with one CLIENT LIST), without waiting for a TTL;
-- the key has expired: the holder stopped renewing (a frozen process, or a Redis that refuses CLIENT LIST).
+- its holder's named connection is gone *and* its key has not been renewed for SILENT_SECONDS: the kernel
+  closes a killed process's sockets at once, so a crash is seen within a couple of seconds. Both signs are
+  needed: a live holder whose connection dropped (a network blip) reconnects at its next renewal, and one
+  that is merely slow (starved of CPU) keeps its connection;
+- or its key is gone and the claim is older than the lease TTL: a holder that stopped renewing, or a claim
+  whose lease was never written.
 
-Either way the claim is recovered within a sweep of the crash instead of after the broker's visibility
-timeout (an hour). A live holder is never taken over on a guess: when Redis cannot answer, every lease counts
-as held.
+The connections are only trusted when Redis shows names (the sweeper finds its own named connection in
+CLIENT LIST) and has been up for a few seconds: right after a restart the holders have not reconnected yet.
+Otherwise, and whenever Redis cannot answer, only the keys' TTL tells, and a claim is never taken over on a
+guess.
 """
 
 import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime, timedelta
 
 import redis
+from django.conf import settings
 
-from scheduler.heartbeat import redis_client
 from scheduler.services.engine_settings import engine_setting
 
 LEASE_PREFIX = "pauta:lease:publication:"
 HOLDER_PREFIX = "pauta-holder-"
+RENEW_SECONDS = 0.5
+SILENT_SECONDS = 1.5  # three renewals missed
+RECONNECTED_SECONDS = 3  # after a Redis restart, every live holder has renewed (and reconnected) by then
 
 
 def lease_seconds() -> float:
@@ -33,6 +41,21 @@ def lease_seconds() -> float:
 
 def _key(publication_id: int) -> str:
     return f"{LEASE_PREFIX}{publication_id}"
+
+
+def named_client(name: str) -> redis.Redis:
+    """A client whose connections are named in Redis, on every (re)connection. Best effort: a Redis that
+    refuses CLIENT SETNAME still serves the client, unnamed (the sweeper then relies on keys alone)."""
+
+    def connect(connection) -> None:
+        connection.on_connect()
+        with suppress(redis.ResponseError):
+            connection.send_command("CLIENT", "SETNAME", name)
+            connection.read_response()
+
+    return redis.Redis.from_url(
+        settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2, redis_connect_func=connect
+    )
 
 
 @contextmanager
@@ -48,7 +71,7 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
     if not publication_ids:
         yield
         return
-    client = redis_client(client_name=f"{HOLDER_PREFIX}{token}")
+    client = named_client(f"{HOLDER_PREFIX}{token}")
     ttl_ms = int(lease_seconds() * 1000)
     stop = threading.Event()
 
@@ -60,7 +83,7 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
             pipeline.execute()
 
     def refresh() -> None:
-        while not stop.wait(lease_seconds() / 3):
+        while not stop.wait(RENEW_SECONDS):
             renew()
 
     renew()
@@ -76,36 +99,51 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
         client.close()
 
 
-def leases_held(claims: list[tuple[int, str]]) -> set[int]:
-    """The publication ids among these (id, claim token) pairs whose lease is alive: its key holds the token
-    and its holder's connection is open. Two round trips; all of them when Redis cannot answer."""
+def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> set[int]:
+    """The publication ids among these (id, claim token, claimed at) whose holder is gone (see above); none
+    when Redis cannot answer. Two round trips, three when connections are asked about."""
     if not claims:
         return set()
-    client = redis_client()
+    client = named_client(f"pauta-sweeper-{secrets.token_hex(8)}")
     try:
-        values = client.mget([_key(publication_id) for publication_id, _token in claims])
+        pipeline = client.pipeline(transaction=False)
+        for publication_id, _token, _claimed_at in claims:
+            pipeline.get(_key(publication_id))
+            pipeline.pttl(_key(publication_id))
+        replies = pipeline.execute()
+        holders = _holders_connected(client)
     except redis.RedisError:
-        return {publication_id for publication_id, _token in claims}
-    holders = _holders_connected(client)
-    return {
-        publication_id
-        for (publication_id, token), value in zip(claims, values, strict=True)
-        if value is not None and value.decode() == token and (holders is None or token in holders)
-    }
+        return set()
+    finally:
+        client.close()
+    ttl_ms = lease_seconds() * 1000
+    never_leased_before = now - timedelta(seconds=lease_seconds())
+    dead = set()
+    for (publication_id, token, claimed_at), value, remaining_ms in zip(
+        claims, replies[0::2], replies[1::2], strict=True
+    ):
+        if value is None or value.decode() != token:
+            if claimed_at is None or claimed_at < never_leased_before:
+                dead.add(publication_id)
+        elif holders is not None and token not in holders and remaining_ms < ttl_ms - SILENT_SECONDS * 1000:
+            dead.add(publication_id)
+    return dead
 
 
 def _holders_connected(client: redis.Redis) -> set[str] | None:
-    """The claim tokens whose holder has a connection open; None when Redis will not list its clients
-    (a managed Redis may forbid CLIENT LIST): the keys' TTL alone then tells."""
+    """The claim tokens whose holder has a connection open, or None when connections cannot be trusted: Redis
+    will not list its clients (a managed Redis may forbid CLIENT LIST), does not show names (a proxy), or
+    restarted moments ago."""
     try:
         connections = client.client_list(_type="normal")
+        own_name = client.client_getname()
+        uptime = client.info("server").get("uptime_in_seconds", 0)
     except redis.RedisError:
         return None
-    return {
-        connection["name"].removeprefix(HOLDER_PREFIX)
-        for connection in connections
-        if connection.get("name", "").startswith(HOLDER_PREFIX)
-    }
+    names = {connection.get("name", "") for connection in connections}
+    if not own_name or own_name not in names or uptime < RECONNECTED_SECONDS:
+        return None
+    return {name.removeprefix(HOLDER_PREFIX) for name in names if name.startswith(HOLDER_PREFIX)}
 
 
 _RELEASE = """
@@ -134,7 +172,7 @@ def single_flight(name: str, *, ttl_seconds: float) -> Iterator[bool]:
     (its worker SIGKILLed) is taken over by the next caller at once, instead of holding the dispatcher or
     the sweeper back until the lock's TTL runs out."""
     key, token = f"pauta:single-flight:{name}", secrets.token_hex(8)
-    client = redis_client(client_name=f"{HOLDER_PREFIX}{token}")
+    client = named_client(f"{HOLDER_PREFIX}{token}")
     ttl_ms = int(ttl_seconds * 1000)
     try:
         acquired = bool(client.set(key, token, nx=True, px=ttl_ms))

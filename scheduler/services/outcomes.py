@@ -372,20 +372,18 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
 
 
 @transaction.atomic
-@transaction.atomic
 def outcome_release(*, publication: Publication, token: str) -> bool:
-    """Give a claim back untouched (the workspace was paused between the claim and the call). When nothing
-    else of the post is going out or out, the post is approved again, as if it had never started: a pause's
-    resume then sends it back to review like any post whose time passed while paused."""
+    """Give a claim back untouched (the workspace was paused between the claim and the call). When every
+    publication of the post is back to scheduled, the post is approved again, as if it had never started: a
+    pause's resume then sends it back to review like any post whose time passed while paused."""
     post = _lock_post(publication)
     released = _cas(
         publication.pk, token, status=P.SCHEDULED, claim_token="", attempt_count=F("attempt_count") - 1
     )
-    under_way = (P.PUBLISHING, P.UNCONFIRMED, P.PUBLISHED)
     if (
         released
         and post.status == PostStatus.PUBLISHING
-        and not Publication.objects.filter(post=post, status__in=under_way).exists()
+        and {current.status for current in current_publications(post)} == {P.SCHEDULED}
     ):
         post_system_transition(post=post, action="give_back")
     return released

@@ -23,7 +23,7 @@ from scheduler.adapters import AdapterError, TransientError
 from scheduler.models import Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
-from scheduler.services.leases import leases_held
+from scheduler.services.leases import leases_dead
 from scheduler.services.outcomes import AttemptRecord, outcomes_worker_lost, post_settle, retry_delay
 from scheduler.services.queueing import enqueue_reconcile
 
@@ -31,22 +31,21 @@ log = logging.getLogger(__name__)
 P = Publication.Status
 READS_BEFORE_GIVING_UP = 2
 RECOVER_BATCH = 5000
-CLAIM_GRACE = timedelta(seconds=2)
 
 
 def publications_recover_stuck(*, now=None) -> int:
-    """Claims with no live lease belong to a dead worker. A claim younger than CLAIM_GRACE may not have its
-    lease yet (it is taken right after the claim commits), so it is left alone."""
+    """Claims whose holder is gone (`leases_dead`) belong to a dead worker."""
     now = now or timezone.now()
-    cutoff = now - CLAIM_GRACE
-    # Only ids and tokens: while a burst sends, every one of its claims is a candidate, every second.
+    # Only ids, tokens and times: while a burst sends, every one of its claims is a candidate, every second.
     claims = list(
-        Publication.objects.filter(status=P.PUBLISHING, claimed_at__lt=cutoff).values_list(
-            "pk", "claim_token"
-        )[:RECOVER_BATCH]
+        Publication.objects.filter(status=P.PUBLISHING).values_list("pk", "claim_token", "claimed_at")[
+            :RECOVER_BATCH
+        ]
     )
-    alive = leases_held(claims)
-    dead_claims = {publication_id: token for publication_id, token in claims if publication_id not in alive}
+    dead_ids = leases_dead(claims, now=now)
+    dead_claims = {
+        publication_id: token for publication_id, token, _at in claims if publication_id in dead_ids
+    }
     if not dead_claims:
         return 0
     # The same claims that were judged dead, not a claim made since (the compare-and-set holds the token).

@@ -131,3 +131,16 @@ def bluesky_pds():
         pytest.skip(f"Bluesky PDS peer unavailable: {exc}")
     yield peer
     peer.stop()
+
+
+@pytest.fixture
+def redis_up_a_while():
+    """Connections are not trusted right after Redis starts (as after a restart); a test session's Redis
+    may have just started."""
+    import time
+
+    from scheduler.heartbeat import redis_client
+    from scheduler.services.leases import RECONNECTED_SECONDS
+
+    uptime = redis_client().info("server")["uptime_in_seconds"]
+    time.sleep(max(0, RECONNECTED_SECONDS + 1 - uptime))

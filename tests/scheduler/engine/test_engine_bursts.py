@@ -214,6 +214,24 @@ def test_pausing_between_the_claim_and_the_due_time_gives_the_claims_back_untouc
     assert AuditEntry.objects.filter(post__in=posts, action="give_back").count() == 3
 
 
+def test_a_channel_flagged_between_the_claim_and_the_due_time_is_not_sent_to_from_the_burst(
+    brand, mastodon, monkeypatch
+):
+    posts, due = due_posts(brand, 2)
+
+    def flagged_after_the_claim(moment):
+        Channel.objects.filter(pk=brand.channel.pk).update(status=Channel.Status.NEEDS_ATTENTION)
+
+    while_waiting(monkeypatch, after_claim=flagged_after_the_claim)
+
+    counts = burst(posts, due)
+
+    assert counts == {"alone": 2}  # given back and queued alone, where the checks decide
+    assert mastodon.statuses == []
+    publications = Publication.objects.filter(post__in=posts)
+    assert {(p.status, p.attempt_count) for p in publications} == {("scheduled", 0)}
+
+
 def test_content_approved_again_after_preparing_is_not_sent_from_the_stale_request(
     brand, mastodon, monkeypatch
 ):
@@ -414,27 +432,34 @@ def test_each_sending_thread_builds_a_channels_adapter_once_and_each_attempt_kee
 
 def test_a_burst_records_once_the_moments_other_bursts_are_done_sending(brand, mastodon, monkeypatch):
     posts, due = due_posts(brand, 3)
-    other_done = threading.Event()
-    other_sending = threading.Event()
+    this_burst_sent, other_counted, other_stopped = threading.Event(), threading.Event(), threading.Event()
     recorded_after_other = []
 
     def other_burst_sending():
-        """Another worker's burst of the same moment, still sending for a while (in Redis, as a real one)."""
-        with bursts._sending(due):
-            other_sending.set()
-            time.sleep(1.0)
-            other_done.set()
+        """Another worker's burst of the same moment (counted in Redis, as a real one), still sending until
+        half a second after this burst is done sending."""
+        with bursts._sending(due, counted=True):
+            other_counted.set()
+            this_burst_sent.wait(10)
+            time.sleep(0.5)
+        other_stopped.set()
 
-    record = bursts._record
+    send_all, record = bursts._send_all, bursts._record
+
+    def watched_send_all(claimed, *, worker):
+        sent = send_all(claimed, worker=worker)
+        this_burst_sent.set()
+        return sent
 
     def watched_record(sent, *, token):
-        recorded_after_other.append(other_done.is_set())
+        recorded_after_other.append(other_stopped.is_set())
         return record(sent, token=token)
 
+    monkeypatch.setattr(bursts, "_send_all", watched_send_all)
     monkeypatch.setattr(bursts, "_record", watched_record)
     other = threading.Thread(target=other_burst_sending)
     other.start()
-    other_sending.wait(5)
+    assert other_counted.wait(5)
 
     counts = burst(posts, due)
     other.join()
@@ -448,7 +473,7 @@ def test_a_burst_does_not_wait_past_its_limit_for_a_burst_that_never_says_it_sto
 ):
     settings.PAUTA_BURST_RECORD_WAIT_SECONDS = 0.3
     posts, due = due_posts(brand, 2)
-    killed = bursts._sending(due)
+    killed = bursts._sending(due, counted=True)
     killed.__enter__()  # a burst killed while sending: its count is never taken back
 
     started = time.monotonic()

@@ -4,6 +4,7 @@ how they recover work a dead worker or a lost message left behind."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from calendar_app.models import PostStatus
@@ -254,68 +255,99 @@ def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on
     assert publication.status == "publishing"
 
 
-def held_lease(publication, token: str):
-    """A lease as a worker holds it: the key, and a connection named after the claim."""
-    from scheduler.heartbeat import redis_client
-    from scheduler.services.leases import HOLDER_PREFIX, LEASE_PREFIX
+def held_lease(publication, token: str, *, renewed_seconds_ago: float):
+    """A lease as a worker holds it: the key, renewed that long ago, and a connection named after the claim."""
+    from scheduler.services.leases import HOLDER_PREFIX, LEASE_PREFIX, lease_seconds, named_client
 
-    holder = redis_client(client_name=f"{HOLDER_PREFIX}{token}")
-    holder.set(f"{LEASE_PREFIX}{publication.pk}", token, px=60_000)
+    holder = named_client(f"{HOLDER_PREFIX}{token}")
+    ttl_ms = int((lease_seconds() - renewed_seconds_ago) * 1000)
+    holder.set(f"{LEASE_PREFIX}{publication.pk}", token, px=ttl_ms)
     return holder
 
 
-def test_a_claim_whose_holder_is_gone_is_recovered_at_once_without_waiting_for_its_lease_to_expire(
-    brand, django_capture_on_commit_callbacks
-):
+def claimed(brand):
     post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
     publication = Publication.objects.get(post=post)
     claim = publication_claim(
         publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
     )
-    holder = held_lease(publication, claim.token)
-    later = timezone.now() + timedelta(seconds=3)  # past the grace a fresh claim gets to take its lease
+    return publication, claim.token
 
-    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 0  # alive
-    # The kernel closes a SIGKILLed process's sockets; here the connection is closed by hand. The key
-    # would live on for another minute.
+
+def test_a_claim_whose_holder_is_gone_is_recovered_without_waiting_for_its_lease_to_expire(
+    brand, django_capture_on_commit_callbacks, redis_up_a_while
+):
+    publication, token = claimed(brand)
+    holder = held_lease(publication, token, renewed_seconds_ago=2)  # the key would live 4 s more
+
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0  # connected: alive, if slow
+    # The kernel closes a SIGKILLed process's sockets; here the connection is closed by hand.
     holder.close()
-    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 1
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 1
 
     publication.refresh_from_db()
     assert (publication.status, publication.worker_lost) == ("scheduled", True)
 
 
-def test_a_claim_younger_than_the_grace_is_left_alone_even_without_a_lease(
-    brand, django_capture_on_commit_callbacks
+def test_a_holder_whose_connection_dropped_but_that_still_renews_is_left_alone(
+    brand, django_capture_on_commit_callbacks, redis_up_a_while
 ):
-    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
-    publication = Publication.objects.get(post=post)
-    publication_claim(publication_id=publication.pk, content_hash=publication.content_hash, worker="w1")
+    """A network blip closes a live holder's connection; it reconnects at its next renewal."""
+    publication, token = claimed(brand)
+    held_lease(publication, token, renewed_seconds_ago=0.2).close()
 
     assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0
     publication.refresh_from_db()
     assert publication.status == "publishing"
 
 
-def test_without_client_listing_a_lease_counts_as_held_while_its_key_lives(
-    brand, django_capture_on_commit_callbacks, monkeypatch
+def test_a_claim_without_a_lease_is_recovered_only_once_older_than_a_lease(
+    brand, django_capture_on_commit_callbacks
 ):
-    """A managed Redis may refuse CLIENT LIST: the key's TTL alone then tells, as before."""
+    """Its lease may not be written yet (it is taken after the claim commits)."""
+    publication, _token = claimed(brand)
+
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0
+    claimed_long_ago(publication)
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 1
+
+
+@pytest.mark.parametrize(
+    "redis_answers",
+    ["no client listing", "no names shown", "just restarted"],
+)
+def test_when_connections_cannot_be_trusted_a_lease_counts_as_held_while_its_key_lives(
+    brand, django_capture_on_commit_callbacks, monkeypatch, redis_answers, redis_up_a_while
+):
+    """A managed Redis may refuse CLIENT LIST, a proxy may hide names, and right after a restart the holders
+    have not reconnected yet: the key's TTL alone then tells, as before."""
     import redis
 
-    def refused(self, *args, **kwargs):
-        raise redis.ResponseError("NOPERM this user has no permissions to run the 'client|list' command")
+    client_list, info = redis.Redis.client_list, redis.Redis.info
+    if redis_answers == "no client listing":
 
-    monkeypatch.setattr(redis.Redis, "client_list", refused)
-    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
-    publication = Publication.objects.get(post=post)
-    claim = publication_claim(
-        publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
-    )
-    holder = held_lease(publication, claim.token)
+        def refused(self, *args, **kwargs):
+            raise redis.ResponseError("NOPERM this user has no permissions to run the 'client|list' command")
+
+        monkeypatch.setattr(redis.Redis, "client_list", refused)
+    elif redis_answers == "no names shown":
+        monkeypatch.setattr(
+            redis.Redis,
+            "client_list",
+            lambda self, *args, **kwargs: [{**c, "name": ""} for c in client_list(self, *args, **kwargs)],
+        )
+    else:
+        monkeypatch.setattr(
+            redis.Redis,
+            "info",
+            lambda self, *args, **kwargs: {**info(self, *args, **kwargs), "uptime_in_seconds": 2},
+        )
+    publication, token = claimed(brand)
+    holder = held_lease(publication, token, renewed_seconds_ago=2)
     holder.close()
-    later = timezone.now() + timedelta(seconds=3)
+    claimed_long_ago(publication)
 
-    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 0
-    holder.delete(f"pauta:lease:publication:{publication.pk}")  # expired
-    assert run(sweep, django_capture_on_commit_callbacks, now=later)["recovered"] == 1
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0
+    named_delete = redis.Redis.from_url(settings.REDIS_URL)
+    named_delete.delete(f"pauta:lease:publication:{publication.pk}")  # expired
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 1

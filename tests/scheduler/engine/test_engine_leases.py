@@ -30,7 +30,7 @@ def holder_process() -> subprocess.Popen:
     return process
 
 
-def test_one_run_at_a_time_while_the_holder_lives_and_at_once_after_it_is_killed():
+def test_one_run_at_a_time_while_the_holder_lives_and_at_once_after_it_is_killed(redis_up_a_while):
     holder = holder_process()
     try:
         with single_flight("test-flight", ttl_seconds=60) as leading:
