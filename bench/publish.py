@@ -194,7 +194,7 @@ def run_celery(name: str, args, log_dir: Path, *, kill: bool) -> dict:
         processes.wait_for(
             lambda: published_count(post_ids) == args.posts,
             timeout=args.lead + args.deadline,
-            interval=0.2,
+            interval=1.0,  # a query in the process that also runs the fake network: not while it answers
             message="every post published",
         )
     except AssertionError as exc:

@@ -6,14 +6,18 @@ late on a small server. A burst does the same work in a shape that keeps them on
 
 1. a few seconds before the due time, the claim-time pre-flight of each publication is judged and the
    request to the network is built (text, media, links), so none of that waits until the due time;
-2. at the due time one compare-and-set UPDATE claims them all. Its condition holds each publication's
-   queued content hash, the post's state and hash, the workspace's pause flag and the channel's status,
-   so what was judged is exactly what goes out, and a publication claimed elsewhere is left alone. The
-   judged reports are stored in the same transaction;
-3. the requests go out at once from a pool of threads (which never touch the database). A transient
+2. a moment before the due time (PAUTA_BURST_CLAIM_AHEAD_SECONDS) one compare-and-set UPDATE claims them
+   all. Its condition holds each publication's queued content hash, the post's state and hash, the
+   workspace's pause flag and the channel's status, so what was judged is exactly what goes out, and a
+   publication claimed elsewhere is left alone. Claiming ahead keeps bursts that claim at once (which a
+   database serializes) from making each other late; at the due time the pause flag and the channels are
+   read once more, and a claim they no longer allow is given back untouched;
+3. at the due time the requests go out at once from a pool of threads (which never touch the database),
+   each thread with one adapter per channel. A transient
    failure (connection refused, 429, 5xx) is retried in place, with the engine's backoff and jitter, while
    the wait is short and attempts remain; the claim and its lease are kept meanwhile;
-4. the outcomes are written together. The published time is when the network's answer arrived.
+4. the outcomes are written together, once the moment's other bursts are done sending (recording competes
+   with them for the CPU). The published time is when the network's answer arrived.
 
 Anything off the common path (a check that fails or is deferred, a claim refused, a failure that is not
 a short transient one) goes through the one-publication path (`publishing`, `outcomes`), so holding,

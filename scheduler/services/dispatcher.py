@@ -2,15 +2,17 @@
 
 No beat entry per post: the dispatcher looks a short window ahead and enqueues the due publications as
 bursts (`bursts`): one task per due moment and at most `PAUTA_BURST_SIZE` publications, delivered a few
-seconds early so the worker prepares them and sends them on the second. Marking a publication
-queued is a compare-and-set on `queued_at`, one row at a time in its own short transaction (a long one
-would hold row locks the claims are waiting for), so two dispatchers never enqueue the same row twice;
-and if they somehow did, the claim would still let only one message publish.
+seconds early so the worker prepares them and sends them on the second. Marking publications queued is
+a compare-and-set on `queued_at` in short statements (a long transaction would hold row locks the claims
+are waiting for); each run marks with its own timestamp and enqueues only the rows that carry it, so two
+dispatchers never enqueue the same row twice; and if they somehow did, the claim would still let only one
+message publish.
 
 Messages can be lost (a worker killed while holding ETA tasks, a broker restarted empty). The database is
 the truth: a publication still scheduled after its time that was queued before such a loss could have
 happened (`liveness`) is enqueued again, and so is anything queued long ago and never claimed. The sweeper
-also recovers claims whose worker died and unconfirmed publications whose read-back message was lost.
+also recovers claims whose worker died (`leases`), and queues them at once, and unconfirmed publications
+whose read-back message was lost.
 """
 
 from collections import defaultdict

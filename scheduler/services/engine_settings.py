@@ -15,7 +15,8 @@ DEFAULTS: dict[str, float] = {
     "PAUTA_REQUEUE_AFTER_SECONDS": 3,
     # Whatever the cause, a publication queued this long ago and still not claimed is enqueued again.
     "PAUTA_REQUEUE_FALLBACK_SECONDS": 300,
-    # A claim whose lease has been silent this long belongs to a dead worker.
+    # A lease's TTL. A claim whose lease key is gone and that is older than this belongs to a dead worker;
+    # one whose holder's connection closed is taken over sooner (`leases`).
     "PAUTA_PUBLISH_LEASE_SECONDS": 6,
     "PAUTA_PUBLISH_MAX_ATTEMPTS": 10,
     # Publications due at the same moment are published in bursts of at most this many (one task each),
@@ -24,7 +25,9 @@ DEFAULTS: dict[str, float] = {
     # it is recorded, so workers need about (posts due at one moment / burst size) processes, plus two.
     "PAUTA_BURST_SIZE": 250,
     "PAUTA_BURST_PREPARE_SECONDS": 10,
-    "PAUTA_BURST_THREADS": 32,
+    # 16 threads keep 4 bursts of 250 busy against a 50 ms network on 2 cores; 32 made them wait on each
+    # other for the interpreter (p99 2.1-2.7 s against 1.9-2.1 s, bench/publish.py).
+    "PAUTA_BURST_THREADS": 16,
     # A burst claims its publications this long before their time (they show as publishing meanwhile, and
     # a pause in that moment still stops them): claims that a database serializes then cost no lateness.
     "PAUTA_BURST_CLAIM_AHEAD_SECONDS": 2,

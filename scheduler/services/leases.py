@@ -101,32 +101,43 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
 
 def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> set[int]:
     """The publication ids among these (id, claim token, claimed at) whose holder is gone (see above); none
-    when Redis cannot answer. Two round trips, three when connections are asked about."""
+    when Redis cannot answer. A few round trips, whatever the number of claims."""
     if not claims:
         return set()
     client = named_client(f"pauta-sweeper-{secrets.token_hex(8)}")
     try:
-        pipeline = client.pipeline(transaction=False)
-        for publication_id, _token, _claimed_at in claims:
-            pipeline.get(_key(publication_id))
-            pipeline.pttl(_key(publication_id))
-        replies = pipeline.execute()
+        values = client.mget([_key(publication_id) for publication_id, _token, _at in claims])
         holders = _holders_connected(client)
+        leased = {
+            publication_id
+            for (publication_id, token, _at), value in zip(claims, values, strict=True)
+            if value is not None and value.decode() == token
+        }
+        orphaned = (
+            []
+            if holders is None
+            else [claim for claim in claims if claim[0] in leased and claim[1] not in holders]
+        )
+        pipeline = client.pipeline(transaction=False)
+        for publication_id, _token, _at in orphaned:
+            pipeline.pttl(_key(publication_id))
+        remaining = pipeline.execute() if orphaned else []
     except redis.RedisError:
         return set()
     finally:
         client.close()
-    ttl_ms = lease_seconds() * 1000
     never_leased_before = now - timedelta(seconds=lease_seconds())
-    dead = set()
-    for (publication_id, token, claimed_at), value, remaining_ms in zip(
-        claims, replies[0::2], replies[1::2], strict=True
-    ):
-        if value is None or value.decode() != token:
-            if claimed_at is None or claimed_at < never_leased_before:
-                dead.add(publication_id)
-        elif holders is not None and token not in holders and remaining_ms < ttl_ms - SILENT_SECONDS * 1000:
-            dead.add(publication_id)
+    dead = {
+        publication_id
+        for publication_id, _token, claimed_at in claims
+        if publication_id not in leased and (claimed_at is None or claimed_at < never_leased_before)
+    }
+    silent_below_ms = (lease_seconds() - SILENT_SECONDS) * 1000
+    dead |= {
+        publication_id
+        for (publication_id, _token, _at), remaining_ms in zip(orphaned, remaining, strict=True)
+        if 0 <= remaining_ms < silent_below_ms
+    }
     return dead
 
 

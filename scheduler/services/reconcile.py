@@ -4,9 +4,9 @@ Unconfirmed (the network went silent after the request was sent): the account's 
 back; found means published, still missing after a second look means it was not published, and it is
 marked failed — never sent again automatically, because the network may simply be slow to show it.
 
-Worker lost (the claim's lease expired: the process was killed mid-publish): put straight back on the
-schedule and sent again with the same idempotency key, which the network uses to answer a repeat with the
-post it already has (`outcomes.outcome_worker_lost`). Reading the account back first would cost a few
+Worker lost (the claim's holder is gone, `leases`: the process was killed mid-publish): put straight back
+on the schedule and sent again with the same idempotency key, which the network uses to answer a repeat with
+the post it already has (`outcomes.outcome_worker_lost`). Reading the account back first would cost a few
 requests per post, and a burst whose worker dies leaves hundreds of them.
 """
 
