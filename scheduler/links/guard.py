@@ -78,13 +78,28 @@ class AddressGuard:
         return verdict
 
     def _judge(self, host: str, port: int | None) -> GuardVerdict:
-        try:
-            infos = socket.getaddrinfo(host.strip("[]"), port or 0, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
+        addresses = _literal_address(host) or _resolved_addresses(host, port)
+        if not addresses:
             return GuardVerdict((), reason_unresolvable(host))
-        addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
         if not self.allows(host, port):
             for address in addresses:
                 if not is_public_address(address):
                     return GuardVerdict(addresses, reason_private(address))
         return GuardVerdict(addresses)
+
+
+def _literal_address(host: str) -> tuple[str, ...]:
+    """An address written out (`203.0.113.7`, `[2001:db8::1]`) is itself: no resolver call, which on a busy
+    sending thread is one more wait for the interpreter. Other spellings (`127.1`) go to the resolver."""
+    try:
+        return (str(ipaddress.ip_address(host.strip("[]"))),)
+    except ValueError:
+        return ()
+
+
+def _resolved_addresses(host: str, port: int | None) -> tuple[str, ...]:
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port or 0, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return ()
+    return tuple(dict.fromkeys(str(info[4][0]) for info in infos))

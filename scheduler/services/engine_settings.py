@@ -25,9 +25,9 @@ DEFAULTS: dict[str, float] = {
     # it is recorded, so workers need about (posts due at one moment / burst size) processes, plus two.
     "PAUTA_BURST_SIZE": 250,
     "PAUTA_BURST_PREPARE_SECONDS": 10,
-    # 16 threads keep 4 bursts of 250 busy against a 50 ms network on 2 cores; 32 made them wait on each
-    # other for the interpreter (p99 2.1-2.7 s against 1.9-2.1 s, bench/publish.py).
-    "PAUTA_BURST_THREADS": 16,
+    # 4 bursts of 250 against a 50 ms network on 2 cores (bench/publish.py, p99 lateness): 16 threads
+    # 1.31 s, 24 0.99 s, 32 0.84-1.13 s, 48 1.19 s; past 32 the threads mostly wait for the interpreter.
+    "PAUTA_BURST_THREADS": 32,
     # A burst claims its publications this long before their time (they show as publishing meanwhile, and
     # a pause in that moment still stops them): claims that a database serializes then cost no lateness.
     "PAUTA_BURST_CLAIM_AHEAD_SECONDS": 2,

@@ -1,11 +1,13 @@
 """The link checker against a real HTTP server on 127.0.0.1 (tests/peers/link_server.py)."""
 
+import socket
 import time
 
 import pytest
 import requests
 
 from scheduler.links import MemoryLinkCache, check_links, is_public_address
+from scheduler.links.guard import AddressGuard
 from scheduler.links.headers import retry_after_seconds
 from scheduler.links.transport import AddressRefusedError, find_cause, guarded_session
 from tests.peers.link_server import LinkServer
@@ -225,3 +227,22 @@ def test_retry_after_headers():
     ) == pytest.approx(5)
     assert retry_after_seconds({"RateLimit-Reset": str(int(now) + 3)}, now=now) == 3
     assert retry_after_seconds({}, now=now) is None
+
+
+def test_address_literals_are_judged_without_the_resolver(monkeypatch):
+    """`[::1]` or `10.0.0.7` is its own address; a spelling such as `127.1` still goes to the resolver."""
+    asked = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def recording_getaddrinfo(host, *args, **kwargs):
+        asked.append(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", recording_getaddrinfo)
+    guard = AddressGuard()
+    assert guard.check("[::1]", 443).refusal == "refused: points at a private address (::1)"
+    assert guard.check("10.0.0.7", None).refused
+    assert not guard.check("8.8.8.8", 443).refused
+    assert asked == []
+    assert guard.check("127.1", 80).refusal == "refused: points at a private address (127.0.0.1)"
+    assert asked == ["127.1"]
