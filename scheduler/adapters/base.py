@@ -43,6 +43,17 @@ class PublishResult:
     remote_id: str
     url: str
     raw_summary: str
+    created_at: datetime | None = None  # when the network says it created the post, where it says
+
+    def public_since(self, *, sent_at: datetime, answered_at: datetime, scheduled_at: datetime) -> datetime:
+        """When the post went public: normally when the network's answer arrived. A network that reports
+        creating it before this request was sent answered an idempotent replay of a request an earlier
+        attempt sent (its worker killed before it could record the answer), or a read-back: the post has
+        been public since the network's time. That time is never taken as earlier than the scheduled time
+        (nothing is sent before it; the network's clock may run behind ours) nor later than the answer."""
+        if self.created_at is None or self.created_at >= sent_at:
+            return answered_at
+        return min(answered_at, max(self.created_at, scheduled_at))
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,10 @@ class MastodonAdapter(Adapter):
 
     def _result(self, status: dict[str, Any], summary: str) -> PublishResult:
         return PublishResult(
-            remote_id=str(status["id"]), url=status.get("url") or status.get("uri", ""), raw_summary=summary
+            remote_id=str(status["id"]),
+            url=status.get("url") or status.get("uri", ""),
+            raw_summary=summary,
+            created_at=_created_at_if_given(status),
         )
 
 
@@ -164,3 +167,11 @@ def _error_detail(response: requests.Response) -> str:
 
 def _created_at(status: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(str(status["created_at"]).replace("Z", "+00:00"))
+
+
+def _created_at_if_given(status: dict[str, Any]) -> datetime | None:
+    try:
+        moment = _created_at(status)
+    except (KeyError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None

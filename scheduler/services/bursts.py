@@ -17,7 +17,8 @@ late on a small server. A burst does the same work in a shape that keeps them on
    failure (connection refused, 429, 5xx) is retried in place, with the engine's backoff and jitter, while
    the wait is short and attempts remain; the claim and its lease are kept meanwhile;
 4. the outcomes are written together, once the moment's other bursts are done sending (recording competes
-   with them for the CPU). The published time is when the network's answer arrived.
+   with them for the CPU). The published time is when the network's answer arrived, or when the network
+   says it created the post if that was before the request (`PublishResult.public_since`).
 
 Anything off the common path (a check that fails or is deferred, a claim refused, a failure that is not
 a short transient one) goes through the one-publication path (`publishing`, `outcomes`), so holding,
@@ -89,7 +90,7 @@ class Sent:
     attempts: list[AttemptRecord] = field(default_factory=list)
     result: PublishResult | None = None
     error: BaseException | None = None
-    answered_at: datetime | None = None
+    published_at: datetime | None = None
     started: bool = False  # False: the send deadline passed before its turn; nothing left this machine
 
 
@@ -347,7 +348,9 @@ def _send_one(prepared: Prepared, worker: str, transport, deadline: float, adapt
                         continue
                 sent.error = exc
                 return sent
-            sent.answered_at = timezone.now()
+            sent.published_at = sent.result.public_since(
+                sent_at=attempt.started_at, answered_at=timezone.now(), scheduled_at=publication.scheduled_at
+            )
             attempt_finish(attempt, calls, started)
             attempt.summary = sent.result.raw_summary
             return sent
@@ -415,7 +418,7 @@ def _record(sent: list[Sent], *, token: str) -> Counter:
             publication=item.prepared.publication,
             remote_id=item.result.remote_id,
             remote_url=item.result.url,
-            published_at=item.answered_at,
+            published_at=item.published_at,
             attempts=item.attempts,
             report=item.prepared.report,
         )

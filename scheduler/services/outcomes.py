@@ -90,7 +90,7 @@ def outcome_published(
     attempt: AttemptRecord,
     published_at: datetime | None = None,
 ) -> bool:
-    """`published_at`: when the network's answer arrived (now, when not given)."""
+    """`published_at`: when the post went public (`PublishResult.public_since`; now, when not given)."""
     post = _lock_post(publication)
     won = _cas(
         publication.pk,

@@ -224,6 +224,9 @@ def _send(publication: Publication, token: str, attempt: AttemptRecord) -> str:
         remote_id=result.remote_id,
         remote_url=result.url,
         attempt=attempt,
+        published_at=result.public_since(
+            sent_at=attempt.started_at, answered_at=timezone.now(), scheduled_at=publication.scheduled_at
+        ),
     )
     return "published"
 

@@ -11,7 +11,7 @@ requests per post, and a burst whose worker dies leaves hundreds of them.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -88,7 +88,16 @@ def publication_reconcile(*, publication_id: int, worker: str) -> str:
     attempt.http_status = calls.records[-1].status if calls.records else None
     if found is not None:
         attempt.summary = found.raw_summary
-        return _settle(publication, attempt, P.PUBLISHED, remote_id=found.remote_id, remote_url=found.url)
+        now = timezone.now()
+        published_at = found.public_since(sent_at=now, answered_at=now, scheduled_at=publication.scheduled_at)
+        return _settle(
+            publication,
+            attempt,
+            P.PUBLISHED,
+            remote_id=found.remote_id,
+            remote_url=found.url,
+            published_at=published_at,
+        )
     return _not_found(publication, attempt)
 
 
@@ -142,6 +151,7 @@ def _settle(
     reason: str = "",
     remote_id: str = "",
     remote_url: str = "",
+    published_at: datetime | None = None,
 ) -> str:
     post = (
         Post.objects.select_for_update(of=("self",))
@@ -152,7 +162,10 @@ def _settle(
     changes: dict = {"status": status, "worker_lost": False}
     if status == P.PUBLISHED:
         changes.update(
-            published_at=now, remote_id=remote_id[:255], remote_url=remote_url[:500], failure_reason=""
+            published_at=published_at or now,
+            remote_id=remote_id[:255],
+            remote_url=remote_url[:500],
+            failure_reason="",
         )
         outcome = PublishAttempt.Outcome.PUBLISHED
     else:

@@ -1,7 +1,8 @@
 """Publishing one publication against a real HTTP server speaking the Mastodon API: the claim, each outcome,
 and what it does to the post, the channel and the people involved."""
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,8 +10,9 @@ from django.utils import timezone
 from calendar_app.models import Notification, PostStatus, Role
 from calendar_app.services.posts import post_update
 from scheduler.models import Channel, Publication, PublishAttempt
+from scheduler.services.channels import channel_adapter
 from scheduler.services.pause import workspace_pause
-from scheduler.services.publishing import publication_claim, publication_publish
+from scheduler.services.publishing import publication_claim, publication_publish, publication_request
 from scheduler.services.reconcile import publication_reconcile
 from tests.scheduler.engine.conftest import approved_post
 
@@ -203,8 +205,32 @@ def test_timeout_after_sending_is_unconfirmed_then_settled_published_by_reading_
     post.refresh_from_db()
     assert publication.status == "published"
     assert publication.remote_id == mastodon.statuses[0]["id"]
+    assert publication.published_at == network_time(mastodon.statuses[0])  # not when it was read back
     assert post.status == PostStatus.PUBLISHED
     assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 1
+
+
+def test_a_replayed_request_keeps_the_time_the_network_created_the_post(brand, mastodon):
+    """A worker killed after the network accepted its request: the next attempt sends the same idempotency
+    key, the network answers with the post it already has, and the post counts as public since then."""
+    post = due_post(brand, body="Sent once before the crash.")
+    publication = only_publication(post)
+    channel_adapter(channel=brand.channel, recorder=lambda call: None).publish(
+        publication_request(publication=publication)
+    )
+    time.sleep(0.3)
+
+    assert publish(publication) == "published"
+
+    publication.refresh_from_db()
+    [status] = mastodon.statuses
+    assert publication.remote_id == status["id"]
+    assert publication.published_at == network_time(status)
+    assert publication.attempts.get().started_at - publication.published_at > timedelta(seconds=0.3)
+
+
+def network_time(status: dict):
+    return datetime.fromisoformat(status["created_at"].replace("Z", "+00:00"))
 
 
 def test_unconfirmed_post_missing_from_the_account_is_failed_without_sending_again(brand, mastodon):

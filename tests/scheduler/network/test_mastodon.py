@@ -14,6 +14,7 @@ from scheduler.adapters import (
     MediaItem,
     PermanentError,
     PublishRequest,
+    PublishResult,
     TransientError,
     UnknownOutcomeError,
 )
@@ -88,8 +89,24 @@ def test_publish_text_and_image_with_alt_text(peer, make_adapter, records):
     [status] = peer.statuses
     assert result.remote_id == status["id"]
     assert result.url == status["url"]
+    assert result.created_at == datetime.fromisoformat(status["created_at"].replace("Z", "+00:00"))
     assert status["media_attachments"][0]["description"] == "A tulip field at dawn"
     assert_no_secret(records)
+
+
+def test_the_time_a_post_went_public():
+    """The answer's arrival, unless the network created the post before the request was sent (a replay)."""
+    scheduled = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    sent, answered = scheduled + timedelta(seconds=2), scheduled + timedelta(seconds=2.4)
+
+    def public_since(created_at):
+        result = PublishResult(remote_id="1", url="", raw_summary="", created_at=created_at)
+        return result.public_since(sent_at=sent, answered_at=answered, scheduled_at=scheduled)
+
+    assert public_since(None) == answered
+    assert public_since(sent + timedelta(seconds=0.1)) == answered  # created by this request
+    assert public_since(scheduled + timedelta(seconds=0.3)) == scheduled + timedelta(seconds=0.3)
+    assert public_since(scheduled - timedelta(minutes=3)) == scheduled  # a network clock running behind
 
 
 def test_media_still_processing_is_polled_until_ready(peer, make_adapter):
