@@ -5,9 +5,12 @@ a short TTL every RENEW_SECONDS, over a Redis connection of its own named after 
 over by the sweeper when either:
 
 - its holder's named connection is gone *and* its key has not been renewed for SILENT_SECONDS: the kernel
-  closes a killed process's sockets at once, so a crash is seen within a couple of seconds. Both signs are
-  needed: a live holder whose connection dropped (a network blip) reconnects at its next renewal, and one
-  that is merely slow (starved of CPU) keeps its connection;
+  closes a killed process's sockets at once, so a crash is seen at the sweeper's first run (every second)
+  after SILENT_SECONDS. Both signs are needed: a live holder whose connection dropped (a network blip)
+  reconnects at its next renewal, and one that is merely slow (starved of CPU) keeps its connection. Were
+  a live holder taken for dead all the same, its posts would be sent again with the same idempotency keys,
+  which the networks answer with the posts they already have, and its own outcomes would lose the
+  compare-and-set;
 - or its key is gone and the claim is older than the lease TTL: a holder that stopped renewing, or a claim
   whose lease was never written.
 
@@ -30,8 +33,8 @@ from scheduler.services.engine_settings import engine_setting
 
 LEASE_PREFIX = "pauta:lease:publication:"
 HOLDER_PREFIX = "pauta-holder-"
-RENEW_SECONDS = 0.5
-SILENT_SECONDS = 1.5  # three renewals missed
+RENEW_SECONDS = 0.25
+SILENT_SECONDS = 0.75  # three renewals missed
 RECONNECTED_SECONDS = 3  # after a Redis restart, every live holder has renewed (and reconnected) by then
 
 
