@@ -4,7 +4,7 @@ The network is tests/peers/mastodon_server.py (a real HTTP server speaking the M
 request after 50 ms and refusing 10 % of them with 503 (seeded). Four runs, each on fresh posts:
 
 1. pauta       the dispatcher enqueues the due publications as bursts, which workers prepare ahead, claim
-               together at the due time and send from threads (scheduler/services/bursts.py);
+               together at the due time and send from threads (scheduler/services/bursts/);
 2. pauta+kill  the same, and worker w1 is killed with SIGKILL (its whole process group) when half the posts
                are on the network, then started again;
 3. cron        the common baseline: a job every 60 s (on the minute, like cron) publishes what is due, with

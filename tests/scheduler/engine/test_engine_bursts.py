@@ -17,6 +17,7 @@ from calendar_app.services.posts import post_update
 from calendar_app.services.workflow import post_approve, post_submit
 from scheduler.models import Channel, PreflightReport, Publication
 from scheduler.services import bursts
+from scheduler.services.bursts import moment, preparing, recording, sending
 from scheduler.services.pause import workspace_pause
 from scheduler.services.publishing import publication_claim, publication_publish
 from tests.factories import make_post
@@ -55,12 +56,12 @@ def while_waiting(monkeypatch, *, before_claim=None, after_claim=None):
     time. Each action runs in place of one of those waits (no real waiting)."""
     waits = iter([before_claim, after_claim])
 
-    def wait(moment):
+    def wait(until):
         action = next(waits, None)
         if action is not None:
-            action(moment)
+            action(until)
 
-    monkeypatch.setattr(bursts, "_sleep_until", wait)
+    monkeypatch.setattr(bursts, "sleep_until", wait)
 
 
 def test_a_burst_publishes_each_post_once_on_its_time_with_its_claim_report(brand, mastodon):
@@ -305,7 +306,7 @@ def test_when_recording_the_successes_together_fails_they_are_recorded_one_by_on
         """Stands in for a database error in the bulk statements (it cannot be provoked on demand here)."""
         raise RuntimeError("bulk write failed")
 
-    monkeypatch.setattr(bursts, "outcomes_published", broken)
+    monkeypatch.setattr(recording, "outcomes_published", broken)
 
     counts = burst(posts, due)
 
@@ -320,11 +321,11 @@ def test_the_sending_threads_never_touch_the_database_and_recording_takes_a_fixe
     brand, mastodon, monkeypatch, django_assert_max_num_queries
 ):
     posts, due = due_posts(brand, 30)
-    bursts._sleep_until(due)
-    ready, others = bursts._prepare(items_of(posts), due=due + timedelta(minutes=1))
+    preparing.sleep_until(due)
+    ready, others = preparing.prepare(items_of(posts), due=due + timedelta(minutes=1))
     assert others == []
     token = "t" * 32
-    claimed = bursts._claim(ready, token=token, worker=WORKER, due=due)
+    claimed = preparing.claim(ready, token=token, worker=WORKER, due=due)
     opened_by = []
     cursor = BaseDatabaseWrapper.cursor
 
@@ -334,12 +335,12 @@ def test_the_sending_threads_never_touch_the_database_and_recording_takes_a_fixe
 
     monkeypatch.setattr(BaseDatabaseWrapper, "cursor", watched_cursor)
 
-    sent = bursts._send_all(claimed, worker=WORKER)
+    sent = sending.send_all(claimed, worker=WORKER)
 
     assert len(sent) == 30
     assert opened_by == []
     with django_assert_max_num_queries(12):  # a fixed handful, not a statement or two per post
-        counts = bursts._record(sent, token=token)
+        counts = recording.record(sent, token=token)
     assert counts == {"published": 30}
     assert AuditEntry.objects.filter(post__in=posts, action="mark_published").count() == 30
 
@@ -375,7 +376,7 @@ def test_a_post_with_an_image_on_two_channels_goes_out_on_both_from_two_threads(
     due = timezone.now() + timedelta(seconds=1)
     Publication.objects.filter(post=post).update(scheduled_at=due, next_attempt_at=due)
 
-    ready, others = bursts._prepare(items_of([post]), due=due + timedelta(minutes=1))
+    ready, others = preparing.prepare(items_of([post]), due=due + timedelta(minutes=1))
     assert others == [] and len(ready) == 2
     first, other = (list(item.publication.post.media.all())[0] for item in ready)
     assert first is other  # one object in two threads: its field's file must not be opened there
@@ -407,19 +408,19 @@ def test_each_sending_thread_builds_a_channels_adapter_once_and_each_attempt_kee
     posts, due = due_posts(brand, 12)
     mastodon.fail_next("POST", "/api/v1/statuses", 503, times=2)
     built = []
-    channel_adapter = bursts.channel_adapter
+    channel_adapter = sending.channel_adapter
 
     def counted_channel_adapter(**kwargs):
         built.append(threading.current_thread().name)
         return channel_adapter(**kwargs)
 
-    monkeypatch.setattr(bursts, "channel_adapter", counted_channel_adapter)
+    monkeypatch.setattr(sending, "channel_adapter", counted_channel_adapter)
 
     counts = burst(posts, due)
 
     assert counts == {"published": 12}
-    sending = [name for name in built if name.startswith("burst")]  # the main thread warms the channel up
-    assert len(sending) == len(set(sending)) <= 3
+    senders = [name for name in built if name.startswith("burst")]  # the main thread warms the channel up
+    assert len(senders) == len(set(senders)) <= 3
     attempts = [
         attempt
         for publication in Publication.objects.filter(post__in=posts)
@@ -438,13 +439,13 @@ def test_a_burst_records_once_the_moments_other_bursts_are_done_sending(brand, m
     def other_burst_sending():
         """Another worker's burst of the same moment (counted in Redis, as a real one), still sending until
         half a second after this burst is done sending."""
-        with bursts._sending(due, counted=True):
+        with moment.counted_as_sending(due, counted=True):
             other_counted.set()
             this_burst_sent.wait(10)
             time.sleep(0.5)
         other_stopped.set()
 
-    send_all, record = bursts._send_all, bursts._record
+    send_all, record = bursts.send_all, bursts.record
 
     def watched_send_all(claimed, *, worker):
         sent = send_all(claimed, worker=worker)
@@ -455,8 +456,8 @@ def test_a_burst_records_once_the_moments_other_bursts_are_done_sending(brand, m
         recorded_after_other.append(other_stopped.is_set())
         return record(sent, token=token)
 
-    monkeypatch.setattr(bursts, "_send_all", watched_send_all)
-    monkeypatch.setattr(bursts, "_record", watched_record)
+    monkeypatch.setattr(bursts, "send_all", watched_send_all)
+    monkeypatch.setattr(bursts, "record", watched_record)
     other = threading.Thread(target=other_burst_sending)
     other.start()
     assert other_counted.wait(5)
@@ -473,7 +474,7 @@ def test_a_burst_does_not_wait_past_its_limit_for_a_burst_that_never_says_it_sto
 ):
     settings.PAUTA_BURST_RECORD_WAIT_SECONDS = 0.3
     posts, due = due_posts(brand, 2)
-    killed = bursts._sending(due, counted=True)
+    killed = moment.counted_as_sending(due, counted=True)
     killed.__enter__()  # a burst killed while sending: its count is never taken back
 
     started = time.monotonic()
