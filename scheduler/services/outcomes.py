@@ -4,33 +4,26 @@ Every write is a compare-and-set on (status = publishing, claim token): a worker
 over (the sweeper decided it was dead) cannot overwrite the outcome of the claim that replaced it. The
 attempt itself is always recorded, whoever wins.
 
-A post with several channels settles when all its publications have: published when all published,
-failed if any failed (or was held), unconfirmed while any is unconfirmed.
+The post then settles (`post_settling`); a burst's successes are written together (`outcomes_burst`).
 """
 
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calendar_app.models import Notification, Post, PostStatus, Role
-from calendar_app.services.notifications import (
-    Notice,
-    notification_send,
-    notifications_send,
-    workspace_members_with_role,
-)
-from calendar_app.services.workflow import post_system_transition, posts_system_transition
+from calendar_app.models import Post, PostStatus
+from calendar_app.services.workflow import post_system_transition
 from scheduler.models import PreflightReport, Publication, PublishAttempt
 from scheduler.services.engine_settings import engine_setting
+from scheduler.services.post_settling import current_publications, post_settle
 from scheduler.services.queueing import enqueue_publish, enqueue_reconcile
 
 P = Publication.Status
-SETTLED = {P.PUBLISHED, P.FAILED, P.HELD}
 
 
 @dataclass
@@ -106,113 +99,6 @@ def outcome_published(
     if won:
         post_settle(post=post)
     return won
-
-
-@dataclass
-class Published:
-    """One publication of a burst the network accepted (`bursts`)."""
-
-    publication: Publication
-    remote_id: str
-    remote_url: str
-    published_at: datetime
-    attempts: list[AttemptRecord]  # the in-place retries first, the successful call last
-    report: PreflightReport | None = None
-
-
-@transaction.atomic
-def outcomes_published(*, published: list[Published], token: str) -> int:
-    """`outcome_published` for a burst: the posts locked once (in id order, like everywhere), the attempts
-    inserted together, each post settled once. Returns how many compare-and-sets won."""
-    if not published:
-        return 0
-    post_ids = sorted({item.publication.post_id for item in published})
-    posts = {
-        post.pk: post
-        for post in Post.objects.select_for_update(of=("self",))
-        .select_related("workspace", "author")
-        .filter(pk__in=post_ids)
-        .order_by("pk")
-    }
-    winners = _cas_published(published, token)
-    settled = {item.publication.post_id: item.report for item in published if item.publication.pk in winners}
-    attempts = []
-    for item in published:
-        *retries, success = item.attempts
-        attempts += [
-            attempt.unsaved(publication_id=item.publication.pk, outcome=PublishAttempt.Outcome.RETRY)
-            for attempt in retries
-        ]
-        attempts.append(
-            success.unsaved(publication_id=item.publication.pk, outcome=PublishAttempt.Outcome.PUBLISHED)
-        )
-    PublishAttempt.objects.bulk_create(attempts)
-    _posts_settle_published([posts[post_id] for post_id in settled], reports=settled)
-    return len(winners)
-
-
-def _cas_published(published: list[Published], token: str) -> set[int]:
-    """The compare-and-set of `outcome_published` for many rows: the rows still claimed with this token
-    win (their posts are locked, so nobody can take them over meanwhile), and one prepared statement runs
-    for all of them (`executemany`), instead of an ORM UPDATE each."""
-    ids = [item.publication.pk for item in published]
-    winners = set(
-        Publication.objects.filter(pk__in=ids, status=P.PUBLISHING, claim_token=token).values_list(
-            "pk", flat=True
-        )
-    )
-    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
-    sql = (
-        f"UPDATE {quote(Publication._meta.db_table)} SET status = %s, published_at = %s, remote_id = %s, "
-        "remote_url = %s, failure_reason = '', claim_token = '', attempt_count = attempt_count + %s "
-        "WHERE id = %s AND status = %s AND claim_token = %s"
-    )
-    rows = [
-        (
-            P.PUBLISHED,
-            adapt(item.published_at),
-            item.remote_id[:255],
-            item.remote_url[:500],
-            len(item.attempts) - 1,
-            item.publication.pk,
-            P.PUBLISHING,
-            token,
-        )
-        for item in published
-        if item.publication.pk in winners
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    return winners
-
-
-def _posts_settle_published(posts: list[Post], *, reports: dict) -> None:
-    """`post_settle` for a burst's posts: those whose every publication is now published move together
-    (one UPDATE, one INSERT of audit entries, one of notifications); any other goes through `post_settle`."""
-    latest: dict[int, dict[int, Publication]] = {}
-    publications = (
-        Publication.objects.filter(post__in=posts).exclude(status=P.CANCELLED).select_related("channel")
-    )
-    for publication in publications.order_by("id"):
-        latest.setdefault(publication.post_id, {})[publication.channel_id] = publication
-    done, others = [], []
-    for post in posts:
-        current = list(latest.get(post.pk, {}).values())
-        if post.status in (PostStatus.PUBLISHING, PostStatus.UNCONFIRMED) and {
-            publication.status for publication in current
-        } == {P.PUBLISHED}:
-            done.append((post, current))
-        else:
-            others.append(post)
-    posts_system_transition(
-        posts=[post for post, _current in done],
-        action="mark_published",
-        details={post.pk: {"urls": _urls(current)} for post, current in done},
-        preflight_reports={post.pk: reports.get(post.pk) for post, _current in done},
-    )
-    notifications_send(notices=[_published_notice(post, current) for post, current in done])
-    for post in others:
-        post_settle(post=post, report=reports.get(post.pk))
 
 
 @transaction.atomic
@@ -395,83 +281,4 @@ def _lock_post(publication: Publication) -> Post:
         Post.objects.select_for_update(of=("self",))
         .select_related("workspace", "author")
         .get(pk=publication.post_id)
-    )
-
-
-def current_publications(post: Post) -> list[Publication]:
-    """The latest publication per channel: a failed one stays as history after a retry replaced it."""
-    latest: dict[int, Publication] = {}
-    publications = Publication.objects.filter(post=post).exclude(status=P.CANCELLED).select_related("channel")
-    for publication in publications.order_by("id"):
-        latest[publication.channel_id] = publication
-    return list(latest.values())
-
-
-def post_settle(*, post: Post, report: PreflightReport | None = None) -> Post:
-    """Move the post to what its publications add up to; the caller holds the post's row lock."""
-    publications = current_publications(post)
-    statuses = {publication.status for publication in publications}
-    if not publications or post.status not in (PostStatus.PUBLISHING, PostStatus.UNCONFIRMED):
-        return post
-    if P.UNCONFIRMED in statuses:
-        if post.status == PostStatus.PUBLISHING:
-            reason = _("The network did not confirm the post; reading the account back to settle it.")
-            post_system_transition(post=post, action="mark_unconfirmed", reason=reason)
-        return post
-    if not statuses <= SETTLED:
-        return post
-    if statuses == {P.PUBLISHED}:
-        # The audit entry links the checks made right before it went out.
-        checked = (
-            report or post.preflight_reports.filter(trigger=PreflightReport.Trigger.CLAIM, ok=True).first()
-        )
-        post_system_transition(
-            post=post,
-            action="mark_published",
-            details={"urls": _urls(publications)},
-            preflight_report=checked,
-        )
-        _notify_published(post, publications)
-        return post
-    reasons = [
-        f"{publication.channel.display_name}: {publication.failure_reason}"
-        for publication in publications
-        if publication.status in (P.FAILED, P.HELD)
-    ]
-    reason = " ".join(reasons)
-    post_system_transition(post=post, action="mark_failed", reason=reason[:500], preflight_report=report)
-    held_by_preflight = report is not None and not report.ok
-    _notify_failed(post, reason, kind=Notification.Kind.PREFLIGHT_FAILED if held_by_preflight else None)
-    return post
-
-
-def _urls(publications: list[Publication]) -> list[str]:
-    return [publication.remote_url for publication in publications if publication.remote_url]
-
-
-def _notify_published(post: Post, publications: list[Publication]) -> None:
-    notifications_send(notices=[_published_notice(post, publications)])
-
-
-def _published_notice(post: Post, publications: list[Publication]) -> Notice:
-    channels = ", ".join(publication.channel.display_name for publication in publications)
-    return Notice(
-        users=[post.author],
-        workspace=post.workspace,
-        post=post,
-        kind=Notification.Kind.PUBLISHED,
-        message=_("“%(post)s” was published on %(channels)s.")
-        % {"post": post.display_title, "channels": channels},
-    )
-
-
-def _notify_failed(post: Post, reason: str, *, kind: str | None = None) -> None:
-    reviewers = workspace_members_with_role(workspace=post.workspace, role=Role.REVIEWER)
-    notification_send(
-        users=[post.author, *reviewers],
-        workspace=post.workspace,
-        post=post,
-        kind=kind or Notification.Kind.PUBLISH_FAILED,
-        message=_("“%(post)s” was not published: %(reason)s")
-        % {"post": post.display_title, "reason": reason},
     )

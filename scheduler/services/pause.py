@@ -19,7 +19,7 @@ from calendar_app.services.notifications import notification_send, workspace_mem
 from calendar_app.services.permissions import role_require
 from calendar_app.services.workflow import post_system_transition
 from scheduler.models import Publication
-from scheduler.services.outcomes import post_settle
+from scheduler.services.post_settling import post_settle
 from scheduler.services.publications import publications_sync_for_post
 
 P = Publication.Status

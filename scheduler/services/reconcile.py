@@ -24,7 +24,8 @@ from scheduler.models import Publication, PublishAttempt
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.leases import leases_dead
-from scheduler.services.outcomes import AttemptRecord, outcomes_worker_lost, post_settle, retry_delay
+from scheduler.services.outcomes import AttemptRecord, outcomes_worker_lost, retry_delay
+from scheduler.services.post_settling import post_settle
 from scheduler.services.queueing import enqueue_reconcile
 
 log = logging.getLogger(__name__)

@@ -8,13 +8,8 @@ from django.db import transaction
 from django.db.models import F
 
 from scheduler.models import Publication, PublishAttempt
-from scheduler.services.outcomes import (
-    AttemptRecord,
-    Published,
-    outcome_published,
-    outcome_release,
-    outcomes_published,
-)
+from scheduler.services.outcomes import AttemptRecord, outcome_published, outcome_release
+from scheduler.services.outcomes_burst import Published, outcomes_published
 from scheduler.services.publishing import outcome_for_error
 from scheduler.services.queueing import enqueue_publish
 
