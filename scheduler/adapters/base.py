@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+def network_time(value: object) -> datetime | None:
+    """A time a network reported in ISO 8601 (`Z` for UTC allowed), or None when missing, malformed or
+    without a zone: such a time only refines when a post went public, it never decides whether it did."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 @dataclass(frozen=True)
 class Identity:
     account_id: str

@@ -34,6 +34,7 @@ from .base import (
     PublishResult,
     Recorder,
     UnknownOutcomeError,
+    network_time,
 )
 from .bluesky_records import post_record, rkey_for
 from .http import DEFAULT_TIMEOUT, HttpCaller, json_object, require_safe_url
@@ -109,11 +110,13 @@ class BlueskyAdapter(Adapter):
                 check=False,
             )
         except UnknownOutcomeError:
-            if not self._exists_quietly(rkey):
+            found = self._read_back_quietly(rkey)
+            if found is None:
                 raise
-            return self._result(rkey, _("the earlier attempt had published it"))
-        if _may_already_exist(response) and self._exists_quietly(rkey):
-            return self._result(rkey, _("already published under the same record key"))
+            return self._result(rkey, _("the earlier attempt had published it"), found)
+        found = self._read_back_quietly(rkey) if _may_already_exist(response) else None
+        if found is not None:
+            return self._result(rkey, _("already published under the same record key"), found)
         self._raise_for_status(response, what=_("the post"))
         return self._result(rkey, self._http.summarize(response))
 
@@ -121,9 +124,10 @@ class BlueskyAdapter(Adapter):
         self, idempotency_key: str, *, since: datetime | None = None, text: str = ""
     ) -> PublishResult | None:
         rkey = rkey_for(idempotency_key)
-        if self._read_back(rkey) is None:
+        found = self._read_back(rkey)
+        if found is None:
             return None
-        return self._result(rkey, _("found by its record key"))
+        return self._result(rkey, _("found by its record key"), found)
 
     def _read_back(self, rkey: str) -> dict[str, Any] | None:
         params = {"repo": self._session()["did"], "collection": POST_COLLECTION, "rkey": rkey}
@@ -135,12 +139,12 @@ class BlueskyAdapter(Adapter):
         self._raise_for_status(response, what=_("the post"))
         return response.json()
 
-    def _exists_quietly(self, rkey: str) -> bool:
+    def _read_back_quietly(self, rkey: str) -> dict[str, Any] | None:
         """After a failed create, a failed read-back must not hide the create's own error."""
         try:
-            return self._read_back(rkey) is not None
+            return self._read_back(rkey)
         except AdapterError:
-            return False
+            return None
 
     def _upload(self, item: MediaItem) -> dict[str, Any]:
         what = _("the image %(name)s") % {"name": item.filename}
@@ -159,12 +163,15 @@ class BlueskyAdapter(Adapter):
             image["aspectRatio"] = {"width": picture.width, "height": picture.height}
         return image
 
-    def _result(self, rkey: str, summary: str) -> PublishResult:
+    def _result(self, rkey: str, summary: str, found: dict[str, Any] | None = None) -> PublishResult:
+        """`found` is the record read back (getRecord's answer): a post an earlier attempt created counts
+        from the `createdAt` that attempt wrote into it, not from now (`PublishResult.public_since`)."""
         session = self._session()
         return PublishResult(
             remote_id=f"at://{session['did']}/{POST_COLLECTION}/{rkey}",
             url=f"{PUBLIC_APP_URL}/profile/{session.get('handle') or self.handle}/post/{rkey}",
             raw_summary=summary,
+            created_at=_created_at(found),
         )
 
     def _xrpc(
@@ -238,6 +245,11 @@ class BlueskyAdapter(Adapter):
 
     def _url(self, nsid: str) -> str:
         return f"{self.service_url}/xrpc/{nsid}"
+
+
+def _created_at(found: dict[str, Any] | None) -> datetime | None:
+    value = found.get("value") if found else None
+    return network_time(value.get("createdAt")) if isinstance(value, dict) else None
 
 
 def _may_already_exist(response: requests.Response) -> bool:

@@ -20,7 +20,16 @@ import requests
 from scheduler.links.i18n import gettext as _
 from scheduler.links.result import format_seconds
 
-from .base import Adapter, Identity, MediaItem, PublishRequest, PublishResult, Recorder, TransientError
+from .base import (
+    Adapter,
+    Identity,
+    MediaItem,
+    PublishRequest,
+    PublishResult,
+    Recorder,
+    TransientError,
+    network_time,
+)
 from .http import DEFAULT_TIMEOUT, HttpCaller, json_object, require_safe_url
 from .text import normalized_text, plain_text_from_html
 
@@ -156,7 +165,7 @@ class MastodonAdapter(Adapter):
             remote_id=str(status["id"]),
             url=status.get("url") or status.get("uri", ""),
             raw_summary=summary,
-            created_at=_created_at_if_given(status),
+            created_at=network_time(status.get("created_at")),
         )
 
 
@@ -167,11 +176,3 @@ def _error_detail(response: requests.Response) -> str:
 
 def _created_at(status: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(str(status["created_at"]).replace("Z", "+00:00"))
-
-
-def _created_at_if_given(status: dict[str, Any]) -> datetime | None:
-    try:
-        moment = _created_at(status)
-    except (KeyError, ValueError):
-        return None
-    return moment if moment.tzinfo is not None else None

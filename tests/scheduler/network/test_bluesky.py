@@ -8,6 +8,7 @@ import json
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -122,10 +123,18 @@ def test_retry_with_the_same_key_does_not_duplicate(bluesky_peer):
     adapter = make(bluesky_peer)
     text = f"Only once {uuid.uuid4().hex}"
     req = PublishRequest(text=text, media=[], links=[], idempotency_key=f"pub-{uuid.uuid4()}")
+    before = datetime.now(UTC).replace(microsecond=0)  # the record's createdAt holds milliseconds
     first = adapter.publish(req)
     second = adapter.publish(req)
     assert first.remote_id == second.remote_id
     assert count_posts(bluesky_peer, bluesky_peer.accounts["brand"].did, text) == 1
+    # The replay counts from when the first attempt created the record, which is what publishing records.
+    assert first.created_at is None
+    assert second.created_at is not None and before <= second.created_at <= datetime.now(UTC)
+    replayed_at = second.public_since(
+        sent_at=datetime.now(UTC), answered_at=datetime.now(UTC), scheduled_at=before
+    )
+    assert replayed_at == second.created_at
 
 
 def test_find_published_reads_the_record_back_by_key(bluesky_peer):
@@ -190,6 +199,7 @@ def test_lost_answer_is_settled_by_reading_the_record_back(bluesky_peer):
         proxy.server.shutdown()
     assert proxy.dropped == 1
     assert result.raw_summary == "the earlier attempt had published it"
+    assert result.created_at is not None and result.created_at <= datetime.now(UTC)
     assert count_posts(bluesky_peer, bluesky_peer.accounts["brand"].did, text) == 1
 
 
