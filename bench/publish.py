@@ -15,7 +15,7 @@ request after 50 ms and refusing 10 % of them with 503 (seeded). Four runs, each
 
 Lateness is published time minus scheduled time: when the network's answer arrived, or, for a request a
 killed worker had sent and its successor sent again with the same idempotency key, when the network created
-the post (what it answers with; `PublishResult.public_since`). Duplicates are
+the post (what it answers with; `publishing.published_time`). Duplicates are
 extra posts on the network for the same publication; lost are publications not published by the deadline.
 
     .venv/bin/python bench/publish.py [--posts 1000] [--workers 2] [--concurrency 8] [--lead 45]

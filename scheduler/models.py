@@ -67,8 +67,9 @@ class Publication(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
-    # Unconfirmed because the claiming worker died (not because the network went silent): if reading the
-    # account back finds nothing, the publication is sent again under the same idempotency key.
+    # A claiming worker died (not the network going silent) and the publication has not settled since: an
+    # attempt may have reached the network unrecorded, so it is sent again under the same idempotency key
+    # and a post the network already had counts from when it was created (`PublishResult.public_since`).
     worker_lost = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=255, blank=True)

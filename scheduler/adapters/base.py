@@ -55,13 +55,17 @@ class PublishResult:
     raw_summary: str
     created_at: datetime | None = None  # when the network says it created the post, where it says
 
-    def public_since(self, *, sent_at: datetime, answered_at: datetime, scheduled_at: datetime) -> datetime:
-        """When the post went public: normally when the network's answer arrived. A network that reports
-        creating it before this request was sent answered an idempotent replay of a request an earlier
-        attempt sent (its worker killed before it could record the answer), or a read-back: the post has
-        been public since the network's time. That time is never taken as earlier than the scheduled time
-        (nothing is sent before it; the network's clock may run behind ours) nor later than the answer."""
-        if self.created_at is None or self.created_at >= sent_at:
+    def public_since(
+        self, *, sent_at: datetime, answered_at: datetime, scheduled_at: datetime, replay_possible: bool
+    ) -> datetime:
+        """When the post went public: normally when the network's answer arrived. Where an earlier attempt
+        may have reached the network (`replay_possible`: its worker was killed before it could record the
+        answer, or this is a read-back) and the network reports creating the post before this request was
+        sent, it answered the earlier attempt's post: public since the network's time. Only then: a network
+        whose clock runs behind ours, or that rounds its times down to the second (Pleroma, Akkoma), would
+        otherwise make every fresh post look published early. That time is never taken as earlier than the
+        scheduled time (nothing is sent before it) nor later than the answer."""
+        if not replay_possible or self.created_at is None or self.created_at >= sent_at:
             return answered_at
         return min(answered_at, max(self.created_at, scheduled_at))
 

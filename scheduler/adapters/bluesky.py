@@ -164,8 +164,8 @@ class BlueskyAdapter(Adapter):
         return image
 
     def _result(self, rkey: str, summary: str, found: dict[str, Any] | None = None) -> PublishResult:
-        """`found` is the record read back (getRecord's answer): a post an earlier attempt created counts
-        from the `createdAt` that attempt wrote into it, not from now (`PublishResult.public_since`)."""
+        """`found` is the record read back (getRecord's answer): its `createdAt`, written by the attempt that
+        created it, is when that post went public if this was a replay (`PublishResult.public_since`)."""
         session = self._session()
         return PublishResult(
             remote_id=f"at://{session['did']}/{POST_COLLECTION}/{rkey}",

@@ -8,9 +8,11 @@ over by the sweeper when either:
   closes a killed process's sockets at once, so a crash is seen at the sweeper's first run (every second)
   after SILENT_SECONDS. Both signs are needed: a live holder whose connection dropped (a network blip)
   reconnects at its next renewal, and one that is merely slow (starved of CPU) keeps its connection. Were
-  a live holder taken for dead all the same, its posts would be sent again with the same idempotency keys,
-  which the networks answer with the posts they already have, and its own outcomes would lose the
-  compare-and-set;
+  a live holder taken for dead all the same, its posts would be sent again with the same idempotency keys
+  and its own outcomes would lose the compare-and-set. A key replayed once the first request has finished
+  is answered with the post the network already has; two requests in flight at once may not be (Mastodon
+  records the key only once the post exists, a webhook's receiver may ignore the delivery id), which is
+  why one sign alone is never enough;
 - or its key is gone and the claim is older than the lease TTL: a holder that stopped renewing, or a claim
   whose lease was never written.
 

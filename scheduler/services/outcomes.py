@@ -94,6 +94,7 @@ def outcome_published(
         remote_url=remote_url[:500],
         failure_reason="",
         claim_token="",
+        worker_lost=False,
     )
     attempt.save(publication_id=publication.pk, outcome=PublishAttempt.Outcome.PUBLISHED)
     if won:
@@ -152,7 +153,9 @@ def outcome_failed(
 def _failed(publication, token, *, reason, attempt, outcome, report=None) -> bool:
     post = _lock_post(publication)
     status = P.HELD if outcome == PublishAttempt.Outcome.HELD else P.FAILED
-    won = _cas(publication.pk, token, status=status, failure_reason=reason[:2000], claim_token="")
+    won = _cas(
+        publication.pk, token, status=status, failure_reason=reason[:2000], claim_token="", worker_lost=False
+    )
     attempt.summary = attempt.summary or reason
     attempt.save(publication_id=publication.pk, outcome=outcome)
     if won:

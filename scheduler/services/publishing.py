@@ -11,7 +11,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from calendar_app.models import Notification, Post, PostStatus, Workspace
 from calendar_app.services.workflow import post_system_transition
 from calendar_app.text.links import extract_links
-from scheduler.adapters import MediaItem, PermanentError, PublishRequest, TransientError, UnknownOutcomeError
+from scheduler.adapters import (
+    MediaItem,
+    PermanentError,
+    PublishRequest,
+    PublishResult,
+    TransientError,
+    UnknownOutcomeError,
+)
 from scheduler.models import Publication
 from scheduler.services.channels import CallLog, channel_adapter, channel_flag
 from scheduler.services.leases import publication_lease
@@ -71,7 +78,6 @@ def claim_changes(*, now, worker: str, token: str) -> dict:
         "claimed_by": worker[:200],
         "claim_token": token,
         "attempt_count": F("attempt_count") + 1,
-        "worker_lost": False,
     }
 
 
@@ -197,6 +203,17 @@ def _publish_claimed(claim: Claim, worker: str) -> str:
     return _send(publication, token, attempt)
 
 
+def published_time(result: PublishResult, *, attempt: AttemptRecord, publication: Publication) -> datetime:
+    """When a post this attempt published went public: the answer's arrival, or the network's time for a
+    post an attempt whose worker died had already created (`PublishResult.public_since`)."""
+    return result.public_since(
+        sent_at=attempt.started_at,
+        answered_at=timezone.now(),
+        scheduled_at=publication.scheduled_at,
+        replay_possible=publication.worker_lost,
+    )
+
+
 def attempt_finish(attempt: AttemptRecord, calls: CallLog, started: float, error=None) -> None:
     """Fill in what the calls of an attempt tell: duration, the calls, the last HTTP status and answer."""
     attempt.duration_ms = int((time.monotonic() - started) * 1000)
@@ -224,9 +241,7 @@ def _send(publication: Publication, token: str, attempt: AttemptRecord) -> str:
         remote_id=result.remote_id,
         remote_url=result.url,
         attempt=attempt,
-        published_at=result.public_since(
-            sent_at=attempt.started_at, answered_at=timezone.now(), scheduled_at=publication.scheduled_at
-        ),
+        published_at=published_time(result, attempt=attempt, publication=publication),
     )
     return "published"
 

@@ -90,7 +90,9 @@ def publication_reconcile(*, publication_id: int, worker: str) -> str:
     if found is not None:
         attempt.summary = found.raw_summary
         now = timezone.now()
-        published_at = found.public_since(sent_at=now, answered_at=now, scheduled_at=publication.scheduled_at)
+        published_at = found.public_since(
+            sent_at=now, answered_at=now, scheduled_at=publication.scheduled_at, replay_possible=True
+        )
         return _settle(
             publication,
             attempt,

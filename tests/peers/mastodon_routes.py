@@ -118,7 +118,7 @@ def _status_create(peer, request):
     username = peer.account["username"]
     status = {
         "id": status_id,
-        "created_at": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "created_at": (now + peer.clock_offset).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "visibility": (request.form.get("visibility") or ["public"])[0],
         "language": (request.form.get("language") or ["en"])[0],
         "uri": f"{peer.base_url}/users/{username}/statuses/{status_id}",

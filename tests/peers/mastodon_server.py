@@ -84,6 +84,7 @@ class MastodonPeer:
         self.media_processing_polls = media_processing_polls
         self.received: list[Received] = []
         self.statuses: list[dict] = []
+        self.clock_offset = timedelta(0)  # how far this server's clock is ahead of ours (negative: behind)
         self.media: dict[str, dict] = {}
         self._polls_left: dict[str, int] = {}
         self._idempotency: dict[tuple[str, str], tuple[datetime, str]] = {}

@@ -17,8 +17,8 @@ late on a small server. A burst does the same work in a shape that keeps them on
    failure (connection refused, 429, 5xx) is retried in place, with the engine's backoff and jitter, while
    the wait is short and attempts remain; the claim and its lease are kept meanwhile;
 4. the outcomes are written together, once the moment's other bursts are done sending (recording competes
-   with them for the CPU). The published time is when the network's answer arrived, or when the network
-   says it created the post if that was before the request (`PublishResult.public_since`).
+   with them for the CPU). The published time is when the network's answer arrived, or, for a post a
+   killed worker had already sent, when the network says it created it (`publishing.published_time`).
 
 Anything off the common path (a check that fails or is deferred, a claim refused, a failure that is not
 a short transient one) goes through the one-publication path (`publishing`, `outcomes`), so holding,

@@ -15,7 +15,7 @@ from scheduler.models import Channel
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.outcomes import AttemptRecord, retry_delay
-from scheduler.services.publishing import attempt_finish, publication_request
+from scheduler.services.publishing import attempt_finish, publication_request, published_time
 
 from .preparing import Prepared
 
@@ -94,9 +94,7 @@ def _send_one(prepared: Prepared, worker: str, transport, deadline: float, adapt
                         continue
                 sent.error = exc
                 return sent
-            sent.published_at = sent.result.public_since(
-                sent_at=attempt.started_at, answered_at=timezone.now(), scheduled_at=publication.scheduled_at
-            )
+            sent.published_at = published_time(sent.result, attempt=attempt, publication=publication)
             attempt_finish(attempt, calls, started)
             attempt.summary = sent.result.raw_summary
             return sent

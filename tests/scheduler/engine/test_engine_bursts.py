@@ -4,7 +4,7 @@ API: prepared ahead, claimed in one statement, sent concurrently, recorded toget
 import io
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -18,8 +18,10 @@ from calendar_app.services.workflow import post_approve, post_submit
 from scheduler.models import Channel, PreflightReport, Publication
 from scheduler.services import bursts
 from scheduler.services.bursts import moment, preparing, recording, sending
+from scheduler.services.channels import channel_adapter
+from scheduler.services.outcomes import outcomes_worker_lost
 from scheduler.services.pause import workspace_pause
-from scheduler.services.publishing import publication_claim, publication_publish
+from scheduler.services.publishing import publication_claim, publication_publish, publication_request
 from tests.factories import make_post
 from tests.peers.mastodon_server import MastodonPeer
 from tests.scheduler.engine.conftest import PEER_TOKEN, approved_post, connect_mastodon
@@ -355,6 +357,40 @@ def test_a_burst_already_late_prepares_and_sends_all_of_it(brand, mastodon):
 
     assert counts == {"published": 5}
     assert len(mastodon.statuses) == 5
+
+
+def test_a_killed_workers_posts_sent_again_count_from_when_the_network_created_them(brand, mastodon):
+    """Two posts a killed worker had claimed: one it had sent (the network has it), one it had not. Sent
+    again together, the first counts from the network's time, the second from its answer."""
+    posts, due = due_posts(brand, 2)
+    time.sleep(max(0, (due - timezone.now()).total_seconds()))
+    sent_before, unsent = [Publication.objects.get(post=post) for post in posts]
+    for publication in (sent_before, unsent):
+        publication_claim(publication_id=publication.pk, content_hash=publication.content_hash, worker="w1")
+    channel_adapter(channel=brand.channel, recorder=lambda call: None).publish(
+        publication_request(publication=Publication.objects.get(pk=sent_before.pk))
+    )
+    time.sleep(0.3)
+    outcomes_worker_lost(
+        publications=list(Publication.objects.filter(post__in=posts)),
+        reason_for=lambda publication: "w1 stopped",
+        now=timezone.now(),
+    )
+    resent_at = timezone.now()
+
+    assert burst(posts, resent_at) == {"published": 2}
+
+    first, second = mastodon.statuses
+    sent_before.refresh_from_db()
+    unsent.refresh_from_db()
+    assert len(mastodon.statuses) == 2
+    assert sent_before.remote_id == first["id"]
+    assert sent_before.published_at == network_created_at(first) < resent_at
+    assert unsent.published_at > resent_at
+
+
+def network_created_at(status: dict):
+    return datetime.fromisoformat(status["created_at"].replace("Z", "+00:00"))
 
 
 def test_a_post_with_an_image_on_two_channels_goes_out_on_both_from_two_threads(

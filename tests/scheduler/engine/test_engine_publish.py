@@ -11,6 +11,7 @@ from calendar_app.models import Notification, PostStatus, Role
 from calendar_app.services.posts import post_update
 from scheduler.models import Channel, Publication, PublishAttempt
 from scheduler.services.channels import channel_adapter
+from scheduler.services.outcomes import outcomes_worker_lost
 from scheduler.services.pause import workspace_pause
 from scheduler.services.publishing import publication_claim, publication_publish, publication_request
 from scheduler.services.reconcile import publication_reconcile
@@ -211,14 +212,20 @@ def test_timeout_after_sending_is_unconfirmed_then_settled_published_by_reading_
 
 
 def test_a_replayed_request_keeps_the_time_the_network_created_the_post(brand, mastodon):
-    """A worker killed after the network accepted its request: the next attempt sends the same idempotency
-    key, the network answers with the post it already has, and the post counts as public since then."""
+    """A worker killed after the network accepted its request: the sweeper gives the claim back, the next
+    attempt sends the same idempotency key, the network answers with the post it already has, and the post
+    counts as public since then."""
     post = due_post(brand, body="Sent once before the crash.")
     publication = only_publication(post)
+    claim = publication_claim(
+        publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
+    )
     channel_adapter(channel=brand.channel, recorder=lambda call: None).publish(
-        publication_request(publication=publication)
+        publication_request(publication=claim.publication)
     )
     time.sleep(0.3)
+    dead = Publication.objects.get(pk=publication.pk)
+    outcomes_worker_lost(publications=[dead], reason_for=lambda p: "w1 stopped", now=timezone.now())
 
     assert publish(publication) == "published"
 
@@ -226,7 +233,25 @@ def test_a_replayed_request_keeps_the_time_the_network_created_the_post(brand, m
     [status] = mastodon.statuses
     assert publication.remote_id == status["id"]
     assert publication.published_at == network_time(status)
-    assert publication.attempts.get().started_at - publication.published_at > timedelta(seconds=0.3)
+    assert publication.worker_lost is False  # settled
+    second_attempt = publication.attempts.filter(outcome=PublishAttempt.Outcome.PUBLISHED).get()
+    assert second_attempt.started_at - publication.published_at > timedelta(seconds=0.3)
+
+
+def test_a_first_attempt_counts_from_the_answer_whatever_the_networks_clock_says(brand, mastodon):
+    """Only a replay takes the network's time: a server whose clock runs behind ours would otherwise make
+    a fresh post look published before it was sent."""
+    mastodon.clock_offset = timedelta(seconds=-30)
+    post = due_post(brand, body="A server a little behind.")
+    publication = only_publication(post)
+    before = timezone.now()
+
+    assert publish(publication) == "published"
+
+    publication.refresh_from_db()
+    [status] = mastodon.statuses
+    assert network_time(status) < before
+    assert before <= publication.published_at <= timezone.now()
 
 
 def network_time(status: dict):

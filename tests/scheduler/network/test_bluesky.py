@@ -131,9 +131,8 @@ def test_retry_with_the_same_key_does_not_duplicate(bluesky_peer):
     # The replay counts from when the first attempt created the record, which is what publishing records.
     assert first.created_at is None
     assert second.created_at is not None and before <= second.created_at <= datetime.now(UTC)
-    replayed_at = second.public_since(
-        sent_at=datetime.now(UTC), answered_at=datetime.now(UTC), scheduled_at=before
-    )
+    now = datetime.now(UTC)
+    replayed_at = second.public_since(sent_at=now, answered_at=now, scheduled_at=before, replay_possible=True)
     assert replayed_at == second.created_at
 
 

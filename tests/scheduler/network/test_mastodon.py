@@ -18,6 +18,7 @@ from scheduler.adapters import (
     TransientError,
     UnknownOutcomeError,
 )
+from scheduler.adapters.base import network_time
 from tests.peers.mastodon_server import MastodonPeer
 
 
@@ -95,18 +96,40 @@ def test_publish_text_and_image_with_alt_text(peer, make_adapter, records):
 
 
 def test_the_time_a_post_went_public():
-    """The answer's arrival, unless the network created the post before the request was sent (a replay)."""
+    """The answer's arrival, unless an earlier attempt may have reached the network and the network created
+    the post before this request was sent (a replay)."""
     scheduled = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
     sent, answered = scheduled + timedelta(seconds=2), scheduled + timedelta(seconds=2.4)
 
-    def public_since(created_at):
+    def public_since(created_at, *, replay_possible=True):
         result = PublishResult(remote_id="1", url="", raw_summary="", created_at=created_at)
-        return result.public_since(sent_at=sent, answered_at=answered, scheduled_at=scheduled)
+        return result.public_since(
+            sent_at=sent, answered_at=answered, scheduled_at=scheduled, replay_possible=replay_possible
+        )
 
     assert public_since(None) == answered
     assert public_since(sent + timedelta(seconds=0.1)) == answered  # created by this request
     assert public_since(scheduled + timedelta(seconds=0.3)) == scheduled + timedelta(seconds=0.3)
     assert public_since(scheduled - timedelta(minutes=3)) == scheduled  # a network clock running behind
+    # A first attempt: a time rounded down to the second (Pleroma) or a clock behind ours changes nothing.
+    rounded_down = sent.replace(microsecond=0) - timedelta(seconds=1)
+    assert public_since(rounded_down, replay_possible=False) == answered
+    assert public_since(scheduled - timedelta(minutes=3), replay_possible=False) == answered
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        ("2026-12-06T09:00:01.250Z", datetime(2026, 12, 6, 9, 0, 1, 250000, tzinfo=UTC)),
+        ("2026-12-06T10:00:01+01:00", datetime(2026, 12, 6, 9, 0, 1, tzinfo=UTC)),
+        ("2026-12-06T09:00:01", None),  # no zone: whose clock?
+        ("yesterday", None),
+        (None, None),
+        (12, None),
+    ],
+)
+def test_times_the_networks_report(reported, expected):
+    assert network_time(reported) == expected
 
 
 def test_media_still_processing_is_polled_until_ready(peer, make_adapter):
