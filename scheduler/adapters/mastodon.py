@@ -119,7 +119,8 @@ class MastodonAdapter(Adapter):
             )
             statuses = response.json()
             for status in statuses:
-                if since is not None and _created_at(status) < since:
+                created_at = network_time(status.get("created_at"))
+                if since is not None and created_at is not None and created_at < since:
                     return None
                 if normalized_text(plain_text_from_html(status.get("content", ""))) == wanted:
                     return self._result(status, _("found among the account's recent posts"))
@@ -172,7 +173,3 @@ class MastodonAdapter(Adapter):
 def _error_detail(response: requests.Response) -> str:
     body = json_object(response)
     return " ".join(str(body[key]) for key in ("error", "error_description") if body.get(key))
-
-
-def _created_at(status: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(str(status["created_at"]).replace("Z", "+00:00"))

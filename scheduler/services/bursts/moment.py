@@ -54,8 +54,8 @@ def counted_as_sending(due: datetime, *, counted: bool) -> Iterator[None]:
 def wait_for_the_moments_sends(due: datetime) -> None:
     """Recording a burst takes about as much CPU as sending it. On a small server, a burst that records while
     the moment's other bursts still send makes their posts late, while recording a little later costs nothing:
-    the published time is taken when the network answers (`publishing.published_time`). So recording waits until no burst of the moment is
-    sending, at most PAUTA_BURST_RECORD_WAIT_SECONDS (a killed burst never says it stopped)."""
+    the published time is taken when the network answers (`publishing.published_time`). So recording waits
+    until no burst of the moment is sending, at most PAUTA_BURST_RECORD_WAIT_SECONDS (a killed burst never says it stopped)."""
     client, key = _hint_client(), _sending_key(due)
     deadline = time.monotonic() + engine_setting("PAUTA_BURST_RECORD_WAIT_SECONDS")
     try:
