@@ -30,6 +30,8 @@ from datetime import datetime, timedelta
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from scheduler.services.engine_settings import engine_setting
 
@@ -48,7 +50,7 @@ def _key(publication_id: int) -> str:
     return f"{LEASE_PREFIX}{publication_id}"
 
 
-def named_client(name: str) -> redis.Redis:
+def named_client(name: str, *, answer_timeout: float = 2) -> redis.Redis:
     """A client whose connections are named in Redis, on every (re)connection. Best effort: a Redis that
     refuses CLIENT SETNAME still serves the client, unnamed (the sweeper then relies on keys alone)."""
 
@@ -59,8 +61,21 @@ def named_client(name: str) -> redis.Redis:
             connection.read_response()
 
     return redis.Redis.from_url(
-        settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2, redis_connect_func=connect
+        settings.REDIS_URL,
+        socket_timeout=answer_timeout,
+        socket_connect_timeout=2,
+        redis_connect_func=connect,
+        retry=Retry(NoBackoff(), 0),
     )
+
+
+def holder_client(token: str) -> redis.Redis:
+    """The connection a holder is known by. It waits for a slow answer as long as a lease lives: a client
+    that gave up sooner would close its connection with its key already silent, the very signs of a death,
+    and the sweeper would send its posts again while it still sends them. Past the TTL the key is gone and
+    the claim is taken over anyway. No retries inside a call: the next renewal is the retry, and a renewal
+    repeated after the lease was released would write the key again."""
+    return named_client(f"{HOLDER_PREFIX}{token}", answer_timeout=lease_seconds())
 
 
 @contextmanager
@@ -76,7 +91,7 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
     if not publication_ids:
         yield
         return
-    client = named_client(f"{HOLDER_PREFIX}{token}")
+    client = holder_client(token)
     ttl_ms = int(lease_seconds() * 1000)
     stop = threading.Event()
 

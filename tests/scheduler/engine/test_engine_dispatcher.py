@@ -257,9 +257,9 @@ def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on
 
 def held_lease(publication, token: str, *, renewed_seconds_ago: float):
     """A lease as a worker holds it: the key, renewed that long ago, and a connection named after the claim."""
-    from scheduler.services.leases import HOLDER_PREFIX, LEASE_PREFIX, lease_seconds, named_client
+    from scheduler.services.leases import LEASE_PREFIX, holder_client, lease_seconds
 
-    holder = named_client(f"{HOLDER_PREFIX}{token}")
+    holder = holder_client(token)
     ttl_ms = int((lease_seconds() - renewed_seconds_ago) * 1000)
     holder.set(f"{LEASE_PREFIX}{publication.pk}", token, px=ttl_ms)
     return holder
