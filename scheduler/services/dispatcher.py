@@ -6,7 +6,7 @@ seconds early so the worker prepares them and sends them on the second. Marking 
 a compare-and-set on `queued_at` in short statements (a long transaction would hold row locks the claims
 are waiting for); each run marks with its own timestamp and enqueues only the rows that carry it, so two
 dispatchers never enqueue the same row twice; and if they somehow did, the claim would still let only one
-message publish.
+message publish. Rows the broker refused are unmarked at once, for the next run to queue.
 
 Messages can be lost (a worker killed while holding ETA tasks, a broker restarted empty). The database is
 the truth: a publication still scheduled after its time that was queued before such a loss could have
@@ -16,6 +16,7 @@ whose read-back message was lost.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.db.models import Q
@@ -26,7 +27,7 @@ from scheduler.models import Publication
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.leases import single_flight
 from scheduler.services.liveness import messages_possibly_lost_since, workers_observe
-from scheduler.services.queueing import enqueue_preflight, enqueue_publish_burst, enqueue_reconcile
+from scheduler.services.queueing import enqueue_preflight, enqueue_publish_bursts, enqueue_reconcile
 from scheduler.services.reconcile import publications_recover_stuck
 
 P = Publication.Status
@@ -52,12 +53,17 @@ def _mark_queued(publication_id: int, *, now, stale_before=None) -> bool:
     )
 
 
+def _chunks(values: list, size: int = 500) -> Iterator[list]:
+    """In lists of `size`; the default keeps a statement within SQLite's limit on parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _mark_all_queued(publication_ids: list[int], *, now, stale_before=None) -> set[int]:
     """`_mark_queued` for many rows in two statements. The rows this run marked are the ones holding its own
     `now` (a timestamp to the microsecond): a dispatcher running at the same time marks with another."""
     marked = set()
-    for start in range(0, len(publication_ids), 500):  # SQLite allows only so many parameters
-        chunk = publication_ids[start : start + 500]
+    for chunk in _chunks(publication_ids):
         Publication.objects.filter(_not_queued(stale_before), pk__in=chunk).update(queued_at=now)
         marked |= set(Publication.objects.filter(pk__in=chunk, queued_at=now).values_list("pk", flat=True))
     return marked
@@ -73,11 +79,19 @@ def _enqueue_rows(rows, *, now, stale_before=None) -> int:
         if publication_id in marked:
             due_together[max(due, now)].append((publication_id, content_hash))
     size = max(1, int(engine_setting("PAUTA_BURST_SIZE")))
-    prepare = engine_setting("PAUTA_BURST_PREPARE_SECONDS")
-    for due, items in due_together.items():
-        for start in range(0, len(items), size):
-            enqueue_publish_burst(items=items[start : start + size], due=due, prepare_seconds=prepare)
-    return sum(len(items) for items in due_together.values())
+    bursts = [(chunk, due) for due, items in due_together.items() for chunk in _chunks(items, size)]
+    if not bursts:
+        return 0
+
+    def unmark(publication_ids: list[int]) -> None:
+        """The broker refused them: the next run queues them again."""
+        for chunk in _chunks(publication_ids):
+            Publication.objects.filter(pk__in=chunk, queued_at=now).update(queued_at=None)
+
+    enqueue_publish_bursts(
+        bursts=bursts, prepare_seconds=engine_setting("PAUTA_BURST_PREPARE_SECONDS"), unsent=unmark
+    )
+    return sum(len(items) for items, _due in bursts)
 
 
 def _requeue_before(now):

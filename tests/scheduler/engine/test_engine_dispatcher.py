@@ -1,6 +1,7 @@
 """The dispatcher and the sweeper, against the real broker (Redis): what they enqueue, with which ETA, and
 how they recover work a dead worker or a lost message left behind."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -86,6 +87,42 @@ def test_posts_due_together_are_enqueued_in_bursts_of_the_configured_size(
         Publication.objects.filter(post__in=[*together, alone]).values_list("pk", flat=True)
     )
     assert [message.args[1] for message in queued].count(alone.scheduled_at.isoformat()) == 1
+
+
+@contextmanager
+def broker_unreachable():
+    """The Celery app publishes to a loopback port nobody listens on (the connection is refused, as with a
+    broker down), then to the real broker again."""
+    from config.celery_app import app
+
+    real_url = app.conf.broker_url
+    app.conf.broker_url, app._pool, app.amqp._producer_pool = "redis://127.0.0.1:9/0", None, None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = real_url, None, None
+
+
+def test_publications_the_broker_refused_are_queued_again_at_the_next_run(
+    brand, settings, django_capture_on_commit_callbacks
+):
+    """Marked queued before the broker refused them, they would otherwise wait for the fallback (minutes)."""
+    from kombu.exceptions import OperationalError
+
+    settings.PAUTA_BURST_SIZE = 4
+    now = timezone.now()
+    posts = [approved_post(brand, body=f"Post {n}.", when=now + timedelta(seconds=15)) for n in range(10)]
+    broker_drain()
+
+    with broker_unreachable(), pytest.raises(OperationalError):
+        run(dispatch_due, django_capture_on_commit_callbacks, now=now)
+    assert not Publication.objects.filter(post__in=posts, queued_at__isnull=False).exists()
+
+    later = now + timedelta(seconds=2)
+    assert run(dispatch_due, django_capture_on_commit_callbacks, now=later)["queued"] == 10
+    queued = [m for m in broker_drain() if m.task == BURST]
+    assert sorted(len(m.args[0]) for m in queued) == [2, 4, 4]
+    assert Publication.objects.filter(post__in=posts, queued_at=later).count() == 10
 
 
 def test_dispatch_enqueues_one_preflight_per_post_ahead_of_time(brand, django_capture_on_commit_callbacks):
