@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from calendar_app.models import Post
+from calendar_app.models import Post, PostStatus
 from calendar_app.services import posts as post_services
 from calendar_app.services import workflow
 from calendar_app.services.workflow import post_system_transition
@@ -150,3 +150,34 @@ def _demo_url(publication: Publication) -> str:
     if channel.network == Network.BLUESKY:
         return f"https://bsky.app/profile/{channel.brand_handle}/post/{publication.remote_id}"
     return f"{channel.config.get('instance_url', '')}/@pautaco/{publication.remote_id}"
+
+
+def demo_bluesky_text(*, workspace) -> str:
+    """What `seed_demo` says about the demo's Bluesky channel, so a new user knows at once whether the
+    tour's publishing step will reach a real server, and when to watch it."""
+    channel = Channel.objects.filter(workspace=workspace, network=Network.BLUESKY).first()
+    if channel is None or not channel.credentials_encrypted:
+        return (
+            "Bluesky: no local server was running when the demo was seeded, so its Bluesky channel posts "
+            "nowhere. To watch posts go out: tests/peers/bluesky/start.sh, then rm -rf var and make run "
+            "again (README, tour step 6)."
+        )
+    now = timezone.now()
+    due = Post.objects.filter(
+        workspace=workspace,
+        publications__channel=channel,
+        status=PostStatus.APPROVED,
+        scheduled_at__range=(now, now + timedelta(hours=1)),
+    )
+    times = [
+        timezone.localtime(moment, workspace.tzinfo).strftime("%H:%M")
+        for moment in due.order_by("scheduled_at").values_list("scheduled_at", flat=True).distinct()
+    ]
+    text = (
+        f"Bluesky: the demo channel posts to {channel.brand_handle} on {channel.config.get('service_url')}."
+    )
+    if times:
+        text += (
+            f" Approved posts due at {', '.join(times)} ({workspace.timezone}): watch them on Next 24 hours."
+        )
+    return text

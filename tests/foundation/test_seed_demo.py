@@ -1,7 +1,11 @@
+import json
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from calendar_app.models import AuditEntry, Membership, Post, PostStatus, StyleRule, Workspace
 from scheduler.models import Channel, Publication
@@ -55,3 +59,34 @@ def test_seed_demo_is_idempotent_and_fills_the_calendar(monkeypatch, capsys):
     assert StyleRule.objects.filter(guide__workspace=workspace).exists()
     assert get_user_model().objects.get(username="author").check_password("demo-pass-123")
     assert mail.outbox == []
+
+
+def test_seed_demo_says_whether_its_bluesky_channel_reaches_a_local_server(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("PEER_STATE", str(tmp_path))
+    call_command("seed_demo")
+    assert "no local server was running" in capsys.readouterr().out
+
+
+def test_seed_demo_says_where_and_when_the_bluesky_posts_go_out(monkeypatch, capsys, tmp_path):
+    """accounts.json as tests/peers/bluesky/start.sh writes it."""
+    accounts = {
+        "service": "http://127.0.0.1:2583",
+        "accounts": {"brand": {"handle": "brand.test", "did": "did:plc:brand", "appPassword": "abcd-efgh"}},
+    }
+    (tmp_path / "accounts.json").write_text(json.dumps(accounts))
+    monkeypatch.setenv("PEER_STATE", str(tmp_path))
+    call_command("seed_demo")
+    workspace = Workspace.objects.get(slug="demo")
+    due = (
+        Post.objects.filter(
+            workspace=workspace, status=PostStatus.APPROVED, publications__channel__network="bluesky"
+        )
+        .filter(scheduled_at__gt=timezone.now(), scheduled_at__lt=timezone.now() + timedelta(hours=1))
+        .order_by("scheduled_at")
+        .values_list("scheduled_at", flat=True)
+    )
+    times = [timezone.localtime(moment, workspace.tzinfo).strftime("%H:%M") for moment in due]
+    assert len(times) == 2
+    output = capsys.readouterr().out
+    assert "posts to brand.test on http://127.0.0.1:2583" in output
+    assert f"due at {times[0]}, {times[1]} (Europe/Madrid)" in output

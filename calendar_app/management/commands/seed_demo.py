@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from calendar_app.services.demo import demo_logins_text, seed_demo
+from scheduler.services.demo import demo_bluesky_text
 
 
 class Command(BaseCommand):
@@ -15,3 +16,4 @@ class Command(BaseCommand):
         verb = "Created" if result["created"] else "Already there:"
         self.stdout.write(self.style.SUCCESS(f"{verb} workspace “{result['workspace'].name}”."))
         self.stdout.write(demo_logins_text())
+        self.stdout.write(demo_bluesky_text(workspace=result["workspace"]))
