@@ -186,4 +186,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # Publishing outcomes stay visible when a worker runs with `-l warning` (as under `make run`).
+    "loggers": {"scheduler": {"level": "INFO"}},
 }

@@ -18,6 +18,9 @@ from django.core.management.base import BaseCommand
 from config.embedded_redis import embedded_redis_start
 
 PR_SET_PDEATHSIG = 1
+# Celery's own info lines (every periodic task received, run and sent, a few a second) would bury what
+# matters; Pauta's loggers still report each publication's outcome (`LOGGING` in the settings).
+QUIET = "warning"
 
 
 def _die_with_parent() -> None:
@@ -55,7 +58,7 @@ class Command(BaseCommand):
                     "config",
                     "worker",
                     "-l",
-                    "info",
+                    QUIET,
                     "--concurrency",
                     str(concurrency),
                     "-n",
@@ -72,7 +75,7 @@ class Command(BaseCommand):
                     "config",
                     "beat",
                     "-l",
-                    "info",
+                    QUIET,
                     "-s",
                     str(var_dir / "celerybeat-schedule"),
                 ],
