@@ -6,7 +6,7 @@ seconds early so the worker prepares them and sends them on the second. Marking 
 a compare-and-set on `queued_at` in short statements (a long transaction would hold row locks the claims
 are waiting for); each run marks with its own timestamp and enqueues only the rows that carry it, so two
 dispatchers never enqueue the same row twice; and if they somehow did, the claim would still let only one
-message publish. Rows the broker refused are unmarked at once, for the next run to queue.
+message publish. Rows the broker refused are unmarked at once, for the next run to queue (pre-flights too).
 
 Messages can be lost (a worker killed while holding ETA tasks, a broker restarted empty). The database is
 the truth: a publication still scheduled after its time that was queued before such a loss could have
@@ -86,7 +86,7 @@ def _enqueue_rows(rows, *, now, stale_before=None) -> int:
     def unmark(publication_ids: list[int]) -> None:
         """The broker refused them: the next run queues them again."""
         for chunk in _chunks(publication_ids):
-            Publication.objects.filter(pk__in=chunk, queued_at=now).update(queued_at=None)
+            Publication.objects.filter(pk__in=chunk, status=P.SCHEDULED, queued_at=now).update(queued_at=None)
 
     enqueue_publish_bursts(
         bursts=bursts, prepare_seconds=engine_setting("PAUTA_BURST_PREPARE_SECONDS"), unsent=unmark
@@ -144,9 +144,18 @@ def _dispatch_preflights(*, now) -> int:
                 post_id=post_id, status=P.SCHEDULED, preflight_queued_at__isnull=True
             ).update(preflight_queued_at=now)
             if marked:
-                enqueue_preflight(post_id=post_id, content_hash=content_hash)
+                enqueue_preflight(
+                    post_id=post_id, content_hash=content_hash, unsent=_preflight_unmark(post_id, now)
+                )
                 count += 1
     return count
+
+
+def _preflight_unmark(post_id: int, now):
+    """The broker refused the post's pre-flight: the next run queues it again (nothing else would)."""
+    return lambda: Publication.objects.filter(post_id=post_id, preflight_queued_at=now).update(
+        preflight_queued_at=None
+    )
 
 
 def sweep(*, now=None) -> dict[str, int]:

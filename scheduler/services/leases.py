@@ -87,36 +87,46 @@ def publication_lease(*, publication_id: int, token: str) -> Iterator[None]:
 @contextmanager
 def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[None]:
     """Hold the leases for the block, renewed together by one thread; a Redis outage only weakens crash
-    detection, never the claim itself."""
+    detection, never the claim itself.
+
+    The thread does all the Redis work, the first write and the release included, on its one connection:
+    the publishing thread waits at most RENEW_SECONDS for the first write (a slow Redis could otherwise
+    hold a due post back for seconds), and the release can never land before a renewal still on its way."""
     if not publication_ids:
         yield
         return
     client = holder_client(token)
+    keys = [_key(publication_id) for publication_id in publication_ids]
     ttl_ms = int(lease_seconds() * 1000)
-    stop = threading.Event()
+    written, stop = threading.Event(), threading.Event()
 
     def renew() -> None:
         with suppress(redis.RedisError):
             pipeline = client.pipeline(transaction=False)
-            for publication_id in publication_ids:
-                pipeline.set(_key(publication_id), token, px=ttl_ms)
+            for key in keys:
+                pipeline.set(key, token, px=ttl_ms)
             pipeline.execute()
 
-    def refresh() -> None:
-        while not stop.wait(RENEW_SECONDS):
+    def hold() -> None:
+        try:
             renew()
+            written.set()
+            while not stop.wait(RENEW_SECONDS):
+                renew()
+            with suppress(redis.RedisError):
+                client.delete(*keys)
+        finally:
+            written.set()
+            client.close()
 
-    renew()
-    thread = threading.Thread(target=refresh, daemon=True, name=f"lease-{publication_ids[0]}")
+    thread = threading.Thread(target=hold, daemon=True, name=f"lease-{publication_ids[0]}")
     thread.start()
     try:
+        written.wait(RENEW_SECONDS)
         yield
     finally:
         stop.set()
-        thread.join(timeout=1)
-        with suppress(redis.RedisError):
-            client.delete(*[_key(publication_id) for publication_id in publication_ids])
-        client.close()
+        thread.join(timeout=RENEW_SECONDS)
 
 
 def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> set[int]:

@@ -35,6 +35,7 @@ def enqueue_publish_bursts(
                     args=[[list(item) for item in items], due.isoformat()],
                     eta=due - timedelta(seconds=prepare_seconds),
                 )
+            # kombu's OperationalError, a Redis error, a time limit: sent twice at worst, which the claim absorbs
             except Exception:
                 unsent([publication_id for later, _due in bursts[index:] for publication_id, _hash in later])
                 raise
@@ -48,7 +49,15 @@ def enqueue_reconcile(*, publication_id: int, eta: datetime | None = None) -> No
     reconcile_task.apply_async_on_commit(args=[publication_id], eta=eta)
 
 
-def enqueue_preflight(*, post_id: int, content_hash: str) -> None:
+def enqueue_preflight(*, post_id: int, content_hash: str, unsent: Callable[[], None]) -> None:
+    """`unsent` is called when the broker refuses the message, before the error goes on."""
     from scheduler.tasks import preflight_task
 
-    preflight_task.delay_on_commit(post_id, content_hash)
+    def send() -> None:
+        try:
+            preflight_task.delay(post_id, content_hash)
+        except Exception:
+            unsent()
+            raise
+
+    transaction.on_commit(send)

@@ -1,7 +1,7 @@
 """The dispatcher and the sweeper, against the real broker (Redis): what they enqueue, with which ETA, and
 how they recover work a dead worker or a lost message left behind."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 
 import pytest
@@ -16,6 +16,7 @@ from scheduler.services.liveness import messages_possibly_lost_since, worker_boo
 from scheduler.services.publishing import publication_claim, publication_publish
 from tests.scheduler.engine.broker import broker_drain, broker_purge
 from tests.scheduler.engine.conftest import approved_post
+from tests.support.redis_proxy import RedisProxy
 
 pytestmark = pytest.mark.django_db
 BURST = "scheduler.tasks.publish_burst_task"
@@ -90,23 +91,29 @@ def test_posts_due_together_are_enqueued_in_bursts_of_the_configured_size(
 
 
 @contextmanager
-def broker_unreachable():
-    """The Celery app publishes to a loopback port nobody listens on (the connection is refused, as with a
-    broker down), then to the real broker again."""
+def broker_through(proxy: RedisProxy):
+    """The Celery app publishes through the proxy, then to the real broker again."""
     from config.celery_app import app
 
-    real_url = app.conf.broker_url
-    app.conf.broker_url, app._pool, app.amqp._producer_pool = "redis://127.0.0.1:9/0", None, None
+    real = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
+    app.conf.broker_url, app._pool, app.amqp._producer_pool = proxy.url, None, None
     try:
         yield
     finally:
-        app.conf.broker_url, app._pool, app.amqp._producer_pool = real_url, None, None
+        with suppress(Exception):
+            app.pool.force_close_all()  # the proxy's connections
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = real
+        proxy.stop()
 
 
-def test_publications_the_broker_refused_are_queued_again_at_the_next_run(
+# Transactional: the dispatcher runs in autocommit in a worker, so each message is sent as it is decided,
+# and a refusal interrupts the run there, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_publications_whose_burst_the_broker_refused_are_queued_again_at_the_next_run(
     brand, settings, django_capture_on_commit_callbacks
 ):
-    """Marked queued before the broker refused them, they would otherwise wait for the fallback (minutes)."""
+    """The broker takes the first burst and dies before the second. Marked queued, the rest would wait for
+    the fallback (minutes); the burst it took stays queued."""
     from kombu.exceptions import OperationalError
 
     settings.PAUTA_BURST_SIZE = 4
@@ -114,15 +121,43 @@ def test_publications_the_broker_refused_are_queued_again_at_the_next_run(
     posts = [approved_post(brand, body=f"Post {n}.", when=now + timedelta(seconds=15)) for n in range(10)]
     broker_drain()
 
-    with broker_unreachable(), pytest.raises(OperationalError):
+    with broker_through(RedisProxy(lpush_limit=1)), pytest.raises(OperationalError):
         run(dispatch_due, django_capture_on_commit_callbacks, now=now)
-    assert not Publication.objects.filter(post__in=posts, queued_at__isnull=False).exists()
+    taken = [m for m in broker_drain() if m.task == BURST]
+    assert [len(m.args[0]) for m in taken] == [4]
+    taken_ids = {publication_id for publication_id, _hash in taken[0].args[0]}
+    assert (
+        set(Publication.objects.filter(post__in=posts, queued_at=now).values_list("pk", flat=True))
+        == taken_ids
+    )
+    assert Publication.objects.filter(post__in=posts, queued_at__isnull=True).count() == 6
 
     later = now + timedelta(seconds=2)
-    assert run(dispatch_due, django_capture_on_commit_callbacks, now=later)["queued"] == 10
+    assert run(dispatch_due, django_capture_on_commit_callbacks, now=later)["queued"] == 6
     queued = [m for m in broker_drain() if m.task == BURST]
-    assert sorted(len(m.args[0]) for m in queued) == [2, 4, 4]
-    assert Publication.objects.filter(post__in=posts, queued_at=later).count() == 10
+    assert sorted(len(m.args[0]) for m in queued) == [2, 4]
+    assert not taken_ids & {publication_id for m in queued for publication_id, _hash in m.args[0]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_preflight_the_broker_refused_is_queued_again_at_the_next_run(
+    brand, django_capture_on_commit_callbacks
+):
+    """Nothing else queues a scheduled pre-flight again: marked and lost, the post would get only the
+    claim-time checks, and its author no warning ten minutes ahead."""
+    from kombu.exceptions import OperationalError
+
+    now = timezone.now()
+    post = approved_post(brand, when=now + timedelta(minutes=5))
+    broker_drain()
+
+    with broker_through(RedisProxy(lpush_limit=0)), pytest.raises(OperationalError):
+        run(dispatch_due, django_capture_on_commit_callbacks, now=now)
+    assert Publication.objects.get(post=post).preflight_queued_at is None
+
+    assert run(dispatch_due, django_capture_on_commit_callbacks, now=now)["preflights"] == 1
+    preflights = [m for m in broker_drain() if m.task == "scheduler.tasks.preflight_task"]
+    assert [m.args[0] for m in preflights] == [post.pk]
 
 
 def test_dispatch_enqueues_one_preflight_per_post_ahead_of_time(brand, django_capture_on_commit_callbacks):

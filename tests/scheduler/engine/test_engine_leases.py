@@ -5,18 +5,15 @@ out; a lease holder that Redis answers slowly is not mistaken for a dead one."""
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-from contextlib import suppress
-from urllib.parse import urlsplit
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import redis
 from django.conf import settings
 from django.utils import timezone
-from redis.connection import parse_url
 
 from scheduler.services.leases import (
     HOLDER_PREFIX,
@@ -27,6 +24,7 @@ from scheduler.services.leases import (
     publications_lease,
     single_flight,
 )
+from tests.support.redis_proxy import RedisProxy
 
 HOLD_AND_WAIT = """
 import django, sys, time
@@ -65,49 +63,6 @@ def test_one_run_at_a_time_while_the_holder_lives_and_at_once_after_it_is_killed
         assert leading  # released on the way out
 
 
-class SlowAnswers:
-    """A loopback TCP proxy in front of the real Redis that passes requests on at once and holds Redis's
-    answers back for `delay` seconds while `slow` is set: a congested path, a busy Redis host."""
-
-    def __init__(self, delay: float):
-        self.delay, self.slow = delay, threading.Event()
-        self.target = urlsplit(settings.REDIS_URL)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        database = parse_url(settings.REDIS_URL).get("db", 0)
-        self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/{database}"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _upstream(self) -> socket.socket:
-        if self.target.scheme == "unix":
-            upstream = socket.socket(socket.AF_UNIX)
-            upstream.connect(self.target.path)
-            return upstream
-        return socket.create_connection((self.target.hostname, self.target.port or 6379))
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _address = self.listener.accept()
-            except OSError:
-                return
-            upstream = self._upstream()
-            threading.Thread(target=self._pipe, args=(client, upstream, False), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, True), daemon=True).start()
-
-    def _pipe(self, source: socket.socket, target: socket.socket, answers: bool) -> None:
-        with suppress(OSError):
-            while data := source.recv(65536):
-                if answers and self.slow.is_set():
-                    time.sleep(self.delay)
-                target.sendall(data)
-        for side in (source, target):  # one side hung up: so does the other, as a TCP path would
-            with suppress(OSError):
-                side.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        self.listener.close()
-
-
 def holder_connections(token: str) -> set[int]:
     """The ids of the connections Redis knows the holder of this claim by."""
     client = redis.Redis.from_url(settings.REDIS_URL)
@@ -121,35 +76,69 @@ def holder_connections(token: str) -> set[int]:
         client.close()
 
 
+@contextmanager
+def lease_through(proxy: RedisProxy, *, publication_id: int, token: str) -> Iterator[None]:
+    """A lease whose holder talks to Redis through the proxy (its client is made on entering)."""
+    lease = publications_lease(publication_ids=[publication_id], token=token)
+    direct_url = settings.REDIS_URL
+    settings.REDIS_URL = proxy.url
+    try:
+        lease.__enter__()
+    finally:
+        settings.REDIS_URL = direct_url
+    try:
+        yield
+    finally:
+        lease.__exit__(None, None, None)
+
+
 def test_a_holder_whose_redis_answers_slowly_keeps_its_connection_and_is_not_taken_for_dead(
     settings, redis_up_a_while
 ):
     """Answers held back 3 s, longer than an ordinary call waits (2 s) but shorter than a lease lives (6 s).
     A holder that gave up would close its connection while its key had been silent for seconds: both signs
     of a death, and its posts would be sent a second time while it still sends them."""
-    proxy, token, publication_id = SlowAnswers(delay=3), secrets.token_hex(8), 10**9 + os.getpid()
-    direct_url, lease = settings.REDIS_URL, publications_lease(publication_ids=[publication_id], token=token)
+    proxy, token, publication_id = RedisProxy(delay=3), secrets.token_hex(8), 10**9 + os.getpid()
+    direct = redis.Redis.from_url(settings.REDIS_URL)
     try:
-        settings.REDIS_URL = proxy.url  # the holder's client is made on entering, through the proxy
-        lease.__enter__()
-        settings.REDIS_URL = direct_url
-        seen, verdicts, remaining_ms = holder_connections(token), [], []
-        assert len(seen) == 1
-        proxy.slow.set()
-        deadline = time.monotonic() + 4.5
-        direct = redis.Redis.from_url(direct_url)
-        while time.monotonic() < deadline:
-            seen |= holder_connections(token)
-            verdicts.append(leases_dead([(publication_id, token, timezone.now())], now=timezone.now()))
-            remaining_ms.append(direct.pttl(f"{LEASE_PREFIX}{publication_id}"))
-            time.sleep(0.1)
-        proxy.slow.clear()
-        direct.close()
+        with lease_through(proxy, publication_id=publication_id, token=token):
+            seen, verdicts, remaining_ms = holder_connections(token), [], []
+            assert len(seen) == 1
+            proxy.slow.set()
+            deadline = time.monotonic() + 4.5
+            while time.monotonic() < deadline:
+                seen |= holder_connections(token)
+                verdicts.append(leases_dead([(publication_id, token, timezone.now())], now=timezone.now()))
+                remaining_ms.append(direct.pttl(f"{LEASE_PREFIX}{publication_id}"))
+                time.sleep(0.1)
+            leaving = time.monotonic()
+        left_after = time.monotonic() - leaving
         # The renewals did wait on the slow answers: the key went quiet for longer than SILENT_SECONDS.
         assert 0 < min(remaining_ms) < (lease_seconds() - SILENT_SECONDS) * 1000
         assert len(seen) == 1, f"the holder reconnected {len(seen) - 1} time(s)"
         assert not any(verdicts), "the sweeper took a live holder for dead"
+        assert left_after < 1, f"leaving the lease waited {left_after:.1f} s for Redis"
     finally:
-        lease.__exit__(None, None, None)  # through the client it was entered with
-        settings.REDIS_URL = direct_url
-        proxy.close()
+        direct.close()
+        proxy.stop()
+
+
+def test_taking_a_lease_does_not_wait_for_a_slow_redis(settings, redis_up_a_while):
+    """The lease is taken just before a due post is sent: a Redis answering in 3 s must not make it late.
+    Its key is written as soon as Redis answers."""
+    proxy, token, publication_id = RedisProxy(delay=3), secrets.token_hex(8), 10**9 + os.getpid()
+    proxy.slow.set()
+    direct = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        entering = time.monotonic()
+        with lease_through(proxy, publication_id=publication_id, token=token):
+            entered_after = time.monotonic() - entering
+            proxy.slow.clear()  # the answers already held back still take their 3 s
+            deadline = time.monotonic() + 15
+            while direct.get(f"{LEASE_PREFIX}{publication_id}") is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert direct.get(f"{LEASE_PREFIX}{publication_id}") == token.encode()
+        assert entered_after < 1, f"taking the lease waited {entered_after:.1f} s for Redis"
+    finally:
+        direct.close()
+        proxy.stop()
