@@ -22,6 +22,7 @@ Otherwise, and whenever Redis cannot answer, only the keys' TTL tells, and a cla
 guess.
 """
 
+import logging
 import secrets
 import threading
 from collections.abc import Iterator
@@ -35,6 +36,8 @@ from redis.retry import Retry
 
 from scheduler.services.engine_settings import engine_setting
 
+log = logging.getLogger(__name__)
+
 LEASE_PREFIX = "pauta:lease:publication:"
 HOLDER_PREFIX = "pauta-holder-"
 RENEW_SECONDS = 0.25
@@ -46,8 +49,10 @@ def lease_seconds() -> float:
     return engine_setting("PAUTA_PUBLISH_LEASE_SECONDS")
 
 
-def _key(publication_id: int) -> str:
-    return f"{LEASE_PREFIX}{publication_id}"
+def lease_key(publication_id: int, token: str) -> str:
+    """One key per claim, not per publication: a burst still renewing a claim it handed back (re-queued
+    alone, claimed again under another token) can neither overwrite nor delete the new holder's lease."""
+    return f"{LEASE_PREFIX}{publication_id}:{token}"
 
 
 def named_client(name: str, *, answer_timeout: float = 2) -> redis.Redis:
@@ -96,16 +101,20 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
         yield
         return
     client = holder_client(token)
-    keys = [_key(publication_id) for publication_id in publication_ids]
+    keys = [lease_key(publication_id, token) for publication_id in publication_ids]
     ttl_ms = int(lease_seconds() * 1000)
     written, stop = threading.Event(), threading.Event()
 
     def renew() -> None:
-        with suppress(redis.RedisError):
+        try:
             pipeline = client.pipeline(transaction=False)
             for key in keys:
                 pipeline.set(key, token, px=ttl_ms)
             pipeline.execute()
+        except redis.RedisError:
+            pass  # the next renewal tries again; meanwhile only the key's TTL speaks for this holder
+        except Exception:
+            log.exception("renewing the leases of %s failed", token)  # and keep renewing
 
     def hold() -> None:
         try:
@@ -120,13 +129,14 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
             client.close()
 
     thread = threading.Thread(target=hold, daemon=True, name=f"lease-{publication_ids[0]}")
-    thread.start()
-    try:
+    try:  # a time limit may interrupt even `start`: whatever happens, the thread is told to stop
+        thread.start()
         written.wait(RENEW_SECONDS)
         yield
     finally:
         stop.set()
-        thread.join(timeout=RENEW_SECONDS)
+        if thread.is_alive():
+            thread.join(timeout=RENEW_SECONDS)
 
 
 def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> set[int]:
@@ -136,7 +146,7 @@ def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> se
         return set()
     client = named_client(f"pauta-sweeper-{secrets.token_hex(8)}")
     try:
-        values = client.mget([_key(publication_id) for publication_id, _token, _at in claims])
+        values = client.mget([lease_key(publication_id, token) for publication_id, token, _at in claims])
         holders = _holders_connected(client)
         leased = {
             publication_id
@@ -149,8 +159,8 @@ def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> se
             else [claim for claim in claims if claim[0] in leased and claim[1] not in holders]
         )
         pipeline = client.pipeline(transaction=False)
-        for publication_id, _token, _at in orphaned:
-            pipeline.pttl(_key(publication_id))
+        for publication_id, token, _at in orphaned:
+            pipeline.pttl(lease_key(publication_id, token))
         remaining = pipeline.execute() if orphaned else []
     except redis.RedisError:
         return set()

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from redis.connection import parse_url
 
+LPUSH = b"\r\nLPUSH\r\n"  # how the broker queues a message, in Redis's protocol
+
 
 class RedisProxy:
     """`url` reaches the same Redis and database as `settings.REDIS_URL` (a unix socket or TCP), through
@@ -25,6 +27,7 @@ class RedisProxy:
         database = parse_url(settings.REDIS_URL).get("db", 0)
         self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/{database}"
         self.sockets: list[socket.socket] = []
+        self.closed, self.lock = False, threading.Lock()
         self.threads = [threading.Thread(target=self._accept, daemon=True)]
         self.threads[0].start()
 
@@ -41,35 +44,52 @@ class RedisProxy:
                 client, _address = self.listener.accept()
             except OSError:
                 return
-            upstream = self._upstream()
-            self.sockets += [client, upstream]
+            try:
+                upstream = self._upstream()
+            except OSError:
+                client.close()  # Redis itself is gone: the client sees its connection drop
+                continue
+            with self.lock:
+                if self.closed:
+                    client.close()
+                    upstream.close()
+                    return
+                self.sockets += [client, upstream]
             for source, target, answers in ((client, upstream, False), (upstream, client, True)):
                 thread = threading.Thread(target=self._pipe, args=(source, target, answers), daemon=True)
                 self.threads.append(thread)
                 thread.start()
 
     def _pipe(self, source: socket.socket, target: socket.socket, answers: bool) -> None:
+        tail = b""  # a command name may straddle two reads
         with suppress(OSError):
             while data := source.recv(65536):
                 if answers and self.slow.is_set():
                     time.sleep(self.delay)
-                if not answers and self._over_limit(data):
+                if not answers and self._over_limit(tail + data, len(tail)):
                     self.close()
                     return
+                tail = data[-len(LPUSH) :]
                 target.sendall(data)
         for side in (source, target):  # one side hung up: so does the other, as a TCP path would
             with suppress(OSError):
                 side.shutdown(socket.SHUT_RDWR)
 
-    def _over_limit(self, data: bytes) -> bool:
+    def _over_limit(self, data: bytes, carried: int) -> bool:
+        """Counts the LPUSH commands in `data`, whose first `carried` bytes were counted with the last read."""
         if self.lpush_limit is None:
             return False
-        self.lpushes += data.upper().count(b"\r\nLPUSH\r\n")
+        upper = data.upper()
+        self.lpushes += upper.count(LPUSH) - upper[:carried].count(LPUSH)
         return self.lpushes > self.lpush_limit
 
     def close(self) -> None:
-        """Refuses new connections and hangs up the open ones (shutdown wakes the threads blocked on them)."""
-        for sock in [self.listener, *self.sockets]:
+        """Refuses new connections and hangs up the open ones (shutdown wakes the threads blocked on them,
+        on Linux even the one in accept)."""
+        with self.lock:
+            self.closed = True
+            sockets = [self.listener, *self.sockets]
+        for sock in sockets:
             with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             with suppress(OSError):

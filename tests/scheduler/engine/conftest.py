@@ -144,3 +144,21 @@ def redis_up_a_while():
 
     uptime = redis_client().info("server")["uptime_in_seconds"]
     time.sleep(max(0, RECONNECTED_SECONDS + 1 - uptime))
+
+
+def lease_written(publication_id: int, token: str, *, within: float = 5) -> bool:
+    """Waits for a lease's first write, which its thread makes as soon as Redis answers."""
+    import time
+
+    from scheduler.services.leases import lease_key
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        deadline = time.monotonic() + within
+        while client.get(lease_key(publication_id, token)) is None:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+    finally:
+        client.close()

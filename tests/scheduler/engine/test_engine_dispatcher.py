@@ -15,7 +15,7 @@ from scheduler.services.engine_settings import engine_setting
 from scheduler.services.liveness import messages_possibly_lost_since, worker_booted, workers_observe
 from scheduler.services.publishing import publication_claim, publication_publish
 from tests.scheduler.engine.broker import broker_drain, broker_purge
-from tests.scheduler.engine.conftest import approved_post
+from tests.scheduler.engine.conftest import approved_post, lease_written
 from tests.support.redis_proxy import RedisProxy
 
 pytestmark = pytest.mark.django_db
@@ -321,6 +321,7 @@ def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on
         publication_id=publication.pk, content_hash=publication.content_hash, worker="w1"
     )
     with publication_lease(publication_id=publication.pk, token=claim.token):
+        assert lease_written(publication.pk, claim.token)
         counts = run(sweep, django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=30))
     assert counts["recovered"] == 0
     publication.refresh_from_db()
@@ -329,11 +330,11 @@ def test_sweeper_leaves_a_claim_with_a_live_lease_alone(brand, django_capture_on
 
 def held_lease(publication, token: str, *, renewed_seconds_ago: float):
     """A lease as a worker holds it: the key, renewed that long ago, and a connection named after the claim."""
-    from scheduler.services.leases import LEASE_PREFIX, holder_client, lease_seconds
+    from scheduler.services.leases import holder_client, lease_key, lease_seconds
 
     holder = holder_client(token)
     ttl_ms = int((lease_seconds() - renewed_seconds_ago) * 1000)
-    holder.set(f"{LEASE_PREFIX}{publication.pk}", token, px=ttl_ms)
+    holder.set(lease_key(publication.pk, token), token, px=ttl_ms)
     return holder
 
 
@@ -420,6 +421,7 @@ def test_when_connections_cannot_be_trusted_a_lease_counts_as_held_while_its_key
     claimed_long_ago(publication)
 
     assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0
-    named_delete = redis.Redis.from_url(settings.REDIS_URL)
-    named_delete.delete(f"pauta:lease:publication:{publication.pk}")  # expired
+    from scheduler.services.leases import lease_key
+
+    redis.Redis.from_url(settings.REDIS_URL).delete(lease_key(publication.pk, token))  # expired
     assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 1

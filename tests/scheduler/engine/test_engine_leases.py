@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import redis
 from django.conf import settings
@@ -17,13 +18,14 @@ from django.utils import timezone
 
 from scheduler.services.leases import (
     HOLDER_PREFIX,
-    LEASE_PREFIX,
     SILENT_SECONDS,
+    lease_key,
     lease_seconds,
     leases_dead,
     publications_lease,
     single_flight,
 )
+from tests.scheduler.engine.conftest import lease_written
 from tests.support.redis_proxy import RedisProxy
 
 HOLD_AND_WAIT = """
@@ -102,6 +104,7 @@ def test_a_holder_whose_redis_answers_slowly_keeps_its_connection_and_is_not_tak
     direct = redis.Redis.from_url(settings.REDIS_URL)
     try:
         with lease_through(proxy, publication_id=publication_id, token=token):
+            assert lease_written(publication_id, token)
             seen, verdicts, remaining_ms = holder_connections(token), [], []
             assert len(seen) == 1
             proxy.slow.set()
@@ -109,7 +112,7 @@ def test_a_holder_whose_redis_answers_slowly_keeps_its_connection_and_is_not_tak
             while time.monotonic() < deadline:
                 seen |= holder_connections(token)
                 verdicts.append(leases_dead([(publication_id, token, timezone.now())], now=timezone.now()))
-                remaining_ms.append(direct.pttl(f"{LEASE_PREFIX}{publication_id}"))
+                remaining_ms.append(direct.pttl(lease_key(publication_id, token)))
                 time.sleep(0.1)
             leaving = time.monotonic()
         left_after = time.monotonic() - leaving
@@ -134,11 +137,29 @@ def test_taking_a_lease_does_not_wait_for_a_slow_redis(settings, redis_up_a_whil
         with lease_through(proxy, publication_id=publication_id, token=token):
             entered_after = time.monotonic() - entering
             proxy.slow.clear()  # the answers already held back still take their 3 s
-            deadline = time.monotonic() + 15
-            while direct.get(f"{LEASE_PREFIX}{publication_id}") is None and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert direct.get(f"{LEASE_PREFIX}{publication_id}") == token.encode()
+            assert lease_written(publication_id, token, within=15)
         assert entered_after < 1, f"taking the lease waited {entered_after:.1f} s for Redis"
     finally:
         direct.close()
         proxy.stop()
+
+
+def test_a_burst_still_renewing_a_claim_it_handed_back_does_not_speak_for_the_new_holder(redis_up_a_while):
+    """A burst hands back the posts it could not send in time, re-queued alone and claimed again under
+    another token, and keeps renewing its own leases until it ends. The new holder's lease is its own:
+    neither the burst's renewals nor its release make the new claim look dead."""
+    publication_id, burst_token, lone_token = 10**9 + os.getpid(), secrets.token_hex(8), secrets.token_hex(8)
+    claimed_at = timezone.now() - timedelta(seconds=lease_seconds() + 1)  # a key missing would be fatal
+    verdicts = []
+    with publications_lease(publication_ids=[publication_id], token=lone_token):
+        assert lease_written(publication_id, lone_token)
+        with publications_lease(publication_ids=[publication_id], token=burst_token):
+            assert lease_written(publication_id, burst_token)
+            for _sweep in range(12):
+                verdicts.append(leases_dead([(publication_id, lone_token, claimed_at)], now=timezone.now()))
+                time.sleep(0.1)
+        for _sweep in range(12):  # the burst has released its lease
+            verdicts.append(leases_dead([(publication_id, lone_token, claimed_at)], now=timezone.now()))
+            time.sleep(0.1)
+    assert not any(verdicts), f"the new holder was taken for dead in {sum(map(bool, verdicts))} of 24 sweeps"
+    assert leases_dead([(publication_id, lone_token, claimed_at)], now=timezone.now()) == {publication_id}
