@@ -44,7 +44,7 @@ messages: test-deps
 bench: test-deps
 	$(PY) bench/style.py
 	$(PY) bench/links.py
-	$(PY) bench/calendar.py
+	$(PY) bench/calendar_views.py
 	$(PY) bench/publish.py
 
 clean:

@@ -31,10 +31,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/calendar.py would shadow the standard library's calendar module for everything imported below.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
 import json  # noqa: E402

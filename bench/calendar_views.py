@@ -7,7 +7,7 @@ prints the median and 90th-percentile time, the number of SQL queries and the nu
 (a month cell draws 4 cards and "+N more", a week hour 3; the list pages by whole days, about 150 posts).
 The month-view aim is a median under 150 ms on a 2-core machine.
 
-    .venv/bin/python bench/calendar.py [--posts 2000] [--requests 20]
+    .venv/bin/python bench/calendar_views.py [--posts 2000] [--requests 20]
 """
 
 from __future__ import annotations
