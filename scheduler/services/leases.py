@@ -78,8 +78,7 @@ def holder_client(token: str) -> redis.Redis:
     """The connection a holder is known by. It waits for a slow answer as long as a lease lives: a client
     that gave up sooner would close its connection with its key already silent, the very signs of a death,
     and the sweeper would send its posts again while it still sends them. Past the TTL the key is gone and
-    the claim is taken over anyway. No retries inside a call: the next renewal is the retry, and a renewal
-    repeated after the lease was released would write the key again."""
+    the claim is taken over anyway. No retries inside a call: the next renewal is the retry."""
     return named_client(f"{HOLDER_PREFIX}{token}", answer_timeout=lease_seconds())
 
 
