@@ -50,12 +50,19 @@ def bring_forward(post: Post, reviewer, seconds: float = 4) -> None:
 
 
 def write_post_from_calendar(page, team, *, text: str, image=None, title: str = "") -> None:
-    """From the week view, click tomorrow at 10:00 and fill the editor (nothing is saved yet)."""
+    """From the week view, click tomorrow at 10:00 and fill the editor (nothing is saved yet).
+
+    Each click that changes page waits for the new page's load event: asking for the slot while the month
+    view is still shown took the wrong branch, and a slot clicked before the deferred calendar script has run
+    does nothing."""
     page.goto(team.url("calendar/"))
     page.get_by_role("link", name="Week", exact=True).click()
+    page.wait_for_url("**view=week**", wait_until="load")
     slot = page.locator(f"td.cal-slot[data-drop-date='{tomorrow_local().isoformat()}'][data-drop-hour='10']")
     if not slot.count():
         page.get_by_role("link", name="Next week").click()
+        expect(slot).to_be_visible()
+        page.wait_for_load_state("load")
     slot.click(position={"x": 20, "y": 8})
     page.wait_for_url(f"**/w/aurora/posts/new/?at={tomorrow_local().isoformat()}T10:00")
     expect(page.locator('input[name="scheduled_at"]')).to_have_value(f"{tomorrow_local().isoformat()}T10:00")
