@@ -28,6 +28,7 @@ ENV_VARS = {
     "PAUTA_SECURE_COOKIES": "true in production",
     "DEFAULT_FROM_EMAIL": "pauta@localhost",
     "PAUTA_WEB_PORT": "8000 (make run)",
+    "PAUTA_PUBLIC_URL": "http://127.0.0.1:8000 in development; the app's address for webhook images and e-mail links",
 }
 
 

@@ -5,11 +5,14 @@ from dataclasses import dataclass
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from calendar_app.inputs import MAX_ID
 from calendar_app.models import Membership, Notification, Role
 from calendar_app.services.messages import is_message, message_render
+from calendar_app.services.public_url import public_url
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ def notifications_send(*, notices: Iterable[Notice]) -> list[Notification]:
         content = notice.message if is_message(notice.message) else {}
         with translation.override(notice.workspace.language):
             text = message_render(notice.message)
+            body = text + _email_post_link(notice)
         created += [
             Notification(
                 user=user,
@@ -53,11 +57,22 @@ def notifications_send(*, notices: Iterable[Notice]) -> list[Notification]:
         if emails:
             subject = f"[Pauta · {notice.workspace.name}] {text[:80]}"
             transaction.on_commit(
-                lambda subject=subject, text=text, emails=emails: send_mail(
-                    subject, text, None, emails, fail_silently=True
+                lambda subject=subject, body=body, emails=emails: send_mail(
+                    subject, body, None, emails, fail_silently=True
                 )
             )
     return Notification.objects.bulk_create(created)
+
+
+def _email_post_link(notice: Notice) -> str:
+    """The post's page, so an e-mail can be acted on; only with a public address (a bare path is no link)."""
+    if notice.post is None:
+        return ""
+    path = reverse("calendar_app:post-detail", args=[notice.workspace.slug, notice.post.pk])
+    url = public_url(path)
+    if not url:
+        return ""
+    return "\n\n" + _("Open the post: %(url)s") % {"url": url}
 
 
 def workspace_members_with_role(*, workspace, role: str):

@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
 
 PAUTA_CREDENTIALS_KEY = env_str("PAUTA_CREDENTIALS_KEY", "")
 PAUTA_LINK_ALLOW_HOSTS = env_list("PAUTA_LINK_ALLOW_HOSTS")
+# Where people and webhook receivers reach the app: images in webhook bodies and links in e-mail are built on it.
+PAUTA_PUBLIC_URL = env_str("PAUTA_PUBLIC_URL", "")
 PAUTA_WORKER_HEARTBEAT_SECONDS = 10
 
 LOGGING = {

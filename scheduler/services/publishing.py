@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calendar_app.models import Notification, Post, PostStatus, Workspace
+from calendar_app.services.public_url import absolute_url
 from calendar_app.services.workflow import post_system_transition
 from calendar_app.text.links import extract_links
 from scheduler.adapters import (
@@ -138,7 +139,7 @@ def publication_request(*, publication: Publication) -> PublishRequest:
                 mime_type=item.mime_type,
                 alt_text=item.alt_text,
                 filename=os.path.basename(item.image.name),
-                url=item.image.url,
+                url=absolute_url(item.image.url),
             )
         )
     return PublishRequest(
