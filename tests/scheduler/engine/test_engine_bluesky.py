@@ -171,3 +171,52 @@ def test_a_burst_opens_one_session_for_all_its_threads(sky_brand, bluesky_pds, s
         for record in bluesky_post_records(bluesky_pds, sky_brand.channel.brand_account_id)
     }
     assert {f"Burst {n} at {stamp}" for n in range(4)} <= texts
+
+
+def test_the_cached_session_is_encrypted_and_still_reused(sky_brand, bluesky_pds, settings, monkeypatch):
+    """A channel's first identity check logs in to the real PDS and caches the session in Redis, where its
+    tokens are not readable; the next check reuses it (no new login), and a session sealed with a key since
+    rotated away is replaced by a new login rather than failing."""
+    import redis
+    from cryptography.fernet import Fernet
+    from django.conf import settings as django_settings
+
+    from scheduler.adapters.bluesky import BlueskyAdapter
+    from scheduler.services.channels import channel_adapter
+    from scheduler.services.credentials import credentials_fingerprint
+    from scheduler.services.stores import session_store
+
+    settings.PAUTA_LINK_ALLOW_HOSTS = ["127.0.0.1"]
+    channel = sky_brand.channel
+    created = []
+    create_session = BlueskyAdapter._create_session
+
+    def counted(adapter):
+        created.append(adapter.handle)
+        return create_session(adapter)
+
+    monkeypatch.setattr(BlueskyAdapter, "_create_session", counted)
+    channel_adapter(channel=channel).verify_identity()
+    assert created == ["brand.test"]
+    prefix = f"sessions:{channel.pk}:{credentials_fingerprint(channel=channel)}:"
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    [key] = client.scan_iter(f"*{prefix}*")
+    name = key.decode().split(prefix, 1)[1]
+    store = session_store(channel_id=channel.pk, fingerprint=credentials_fingerprint(channel=channel))
+    session = store.get(name)
+    assert session["did"] == bluesky_pds.accounts["brand"].did
+    raw = client.get(key)
+    for secret in (session["accessJwt"], session["refreshJwt"], session["did"]):
+        assert secret.encode() not in raw
+
+    assert channel_adapter(channel=channel).verify_identity().account_id == session["did"]
+    assert created == ["brand.test"]
+
+    current_key = settings.PAUTA_CREDENTIALS_KEY
+    settings.PAUTA_CREDENTIALS_KEY = Fernet.generate_key().decode()
+    store.set(name, session)  # sealed with a key that is then retired
+    settings.PAUTA_CREDENTIALS_KEY = current_key
+    assert store.get(name) is None
+    assert channel_adapter(channel=channel).verify_identity().account_id == session["did"]
+    assert created == ["brand.test", "brand.test"]
+    assert store.get(name)["did"] == session["did"]
