@@ -6,7 +6,8 @@ seconds early so the worker prepares them and sends them on the second. Marking 
 a compare-and-set on `queued_at` in short statements (a long transaction would hold row locks the claims
 are waiting for); each run marks with its own timestamp and enqueues only the rows that carry it, so two
 dispatchers never enqueue the same row twice; and if they somehow did, the claim would still let only one
-message publish. Rows the broker refused are unmarked at once, for the next run to queue (pre-flights too).
+message publish. Rows the broker refused are unmarked at once, for the next run to queue (pre-flights too,
+and the workers' retries and read-backs: `queueing`).
 
 Messages can be lost (a worker killed while holding ETA tasks, a broker restarted empty). The database is
 the truth: a publication still scheduled after its time that was queued before such a loss could have
@@ -168,7 +169,7 @@ def sweep(*, now=None) -> dict[str, int]:
         requeue_before = min(grace, _requeue_before(now))
         recovered = publications_recover_stuck(now=now)
         lost_reads = Publication.objects.filter(
-            status=P.UNCONFIRMED, next_attempt_at__lte=grace, queued_at__lt=requeue_before
+            _not_queued(requeue_before), status=P.UNCONFIRMED, next_attempt_at__lte=grace
         )
         reconciles = 0
         for publication_id in lost_reads.values_list("pk", flat=True)[:BATCH]:

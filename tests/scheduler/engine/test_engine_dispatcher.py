@@ -160,6 +160,63 @@ def test_a_preflight_the_broker_refused_is_queued_again_at_the_next_run(
     assert [m.args[0] for m in preflights] == [post.pk]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_the_broker_refused_is_queued_by_the_dispatchers_next_run(
+    brand, mastodon, django_capture_on_commit_callbacks
+):
+    """A worker met a 503 and scheduled a retry, and the broker refused the retry's message. The outcome
+    stands and the publication shows as not queued: the next dispatcher run queues it, instead of the
+    fallback minutes later (and the worker does not fail on it)."""
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    mastodon.fail_next("POST", "/api/v1/statuses", 503, body="<h1>503</h1>")
+    broker_drain()
+
+    with broker_through(RedisProxy(lpush_limit=0)):
+        outcome = publication_publish(
+            publication_id=publication.pk, content_hash=publication.content_hash, worker="celery@refused"
+        )
+
+    assert outcome == "retry"
+    publication.refresh_from_db()
+    assert (publication.status, publication.queued_at) == ("scheduled", None)
+    assert broker_drain() == []
+    assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 1
+    [burst] = [m for m in broker_drain() if m.task == BURST]
+    assert burst.args[0] == [[publication.pk, publication.content_hash]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_back_the_broker_refused_is_queued_by_the_sweeper_once_due(
+    brand, mastodon, django_capture_on_commit_callbacks
+):
+    """The request timed out after sending (unconfirmed) and the broker refused the read-back's message:
+    the sweeper queues the read-back once it is due, not after the fallback."""
+    brand.channel.config = {**brand.channel.config, "timeout": [2, 0.3]}
+    brand.channel.save()
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    mastodon.stall_after("/api/v1/statuses", 1.0)
+    broker_drain()
+
+    with broker_through(RedisProxy(lpush_limit=0)):
+        outcome = publication_publish(
+            publication_id=publication.pk, content_hash=publication.content_hash, worker="celery@refused"
+        )
+    mastodon.stall_after("/api/v1/statuses", 0)
+
+    assert outcome == "unconfirmed"
+    publication.refresh_from_db()
+    assert (publication.status, publication.queued_at) == ("unconfirmed", None)
+    assert (
+        run(sweep, django_capture_on_commit_callbacks, now=timezone.now())["reconciles"] == 0
+    )  # not yet due
+    due = publication.next_attempt_at + timedelta(seconds=engine_setting("PAUTA_REQUEUE_AFTER_SECONDS"))
+    assert run(sweep, django_capture_on_commit_callbacks, now=due)["reconciles"] == 1
+    reads = [m for m in broker_drain() if m.task == "scheduler.tasks.reconcile_task"]
+    assert [m.args for m in reads] == [[publication.pk]]
+
+
 def test_dispatch_enqueues_one_preflight_per_post_ahead_of_time(brand, django_capture_on_commit_callbacks):
     now = timezone.now()
     post = approved_post(brand, when=now + timedelta(minutes=8))
