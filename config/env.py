@@ -28,12 +28,18 @@ ENV_VARS = {
     "PAUTA_SECURE_COOKIES": "true in production",
     "DEFAULT_FROM_EMAIL": "pauta@localhost",
     "PAUTA_WEB_PORT": "8000 (make run)",
-    "PAUTA_PUBLIC_URL": "http://127.0.0.1:8000 in development; the app's address for webhook images and e-mail links",
+    "PAUTA_PUBLIC_URL": "http://127.0.0.1:$PAUTA_WEB_PORT in development, empty otherwise; the app's origin for "
+    "webhook images and e-mail links",
 }
 
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def local_web_url() -> str:
+    """Where `make run` serves the app on this machine (the demo's links, development's public address)."""
+    return f"http://127.0.0.1:{env_str('PAUTA_WEB_PORT', '8000')}"
 
 
 def env_bool(name: str, default: bool = False) -> bool:

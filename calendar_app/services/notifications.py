@@ -39,9 +39,10 @@ def notifications_send(*, notices: Iterable[Notice]) -> list[Notification]:
     for notice in notices:
         recipients = {user.pk: user for user in notice.users if user is not None}
         content = notice.message if is_message(notice.message) else {}
+        emails = [user.email for user in recipients.values() if user.email]
         with translation.override(notice.workspace.language):
             text = message_render(notice.message)
-            body = text + _email_post_link(notice)
+            body = (text + _email_post_link(notice)) if emails else ""
         created += [
             Notification(
                 user=user,
@@ -53,7 +54,6 @@ def notifications_send(*, notices: Iterable[Notice]) -> list[Notification]:
             )
             for user in recipients.values()
         ]
-        emails = [user.email for user in recipients.values() if user.email]
         if emails:
             subject = f"[Pauta · {notice.workspace.name}] {text[:80]}"
             transaction.on_commit(

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Values that vary come from `config.env`."""
 
+import re
 from datetime import timedelta
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, VAR_DIR, celery_broker_url, env_list, env_str, redis_url
@@ -179,7 +181,13 @@ CELERY_BEAT_SCHEDULE = {
 PAUTA_CREDENTIALS_KEY = env_str("PAUTA_CREDENTIALS_KEY", "")
 PAUTA_LINK_ALLOW_HOSTS = env_list("PAUTA_LINK_ALLOW_HOSTS")
 # Where people and webhook receivers reach the app: images in webhook bodies and links in e-mail are built on it.
-PAUTA_PUBLIC_URL = env_str("PAUTA_PUBLIC_URL", "")
+# An origin only: workers build paths without the script prefix a request would add.
+PAUTA_PUBLIC_URL = env_str("PAUTA_PUBLIC_URL", "").rstrip("/")
+if PAUTA_PUBLIC_URL and not re.fullmatch(r"https?://[^/\s]+", PAUTA_PUBLIC_URL):
+    raise ImproperlyConfigured(
+        "PAUTA_PUBLIC_URL must be an origin such as https://pauta.example.org (scheme and host, no path), "
+        f"not {PAUTA_PUBLIC_URL!r}"
+    )
 PAUTA_WORKER_HEARTBEAT_SECONDS = 10
 
 LOGGING = {

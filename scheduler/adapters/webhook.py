@@ -109,7 +109,8 @@ class WebhookAdapter(Adapter):
 
 
 def _joined(req: PublishRequest) -> str:
-    """Chat services show one message: the text, then the media addresses. The post's title is internal
-    (it is not part of what a reviewer approves), so it never goes out."""
-    parts = [req.text, *[m.url for m in req.media if m.url]]
+    """Chat services show one message: the text, then the media addresses (absolute ones: a bare path, with
+    no public address configured, leads nowhere in a chat). The post's title is internal (it is not part of
+    what a reviewer approves), so it never goes out."""
+    parts = [req.text, *[m.url for m in req.media if urlsplit(m.url).scheme]]
     return "\n\n".join(part for part in parts if part)

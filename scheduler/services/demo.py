@@ -15,7 +15,7 @@ from calendar_app.models import Post, PostStatus
 from calendar_app.services import posts as post_services
 from calendar_app.services import workflow
 from calendar_app.services.workflow import post_system_transition
-from config.env import env_str
+from config.env import env_str, local_web_url
 from scheduler.models import Channel, Network, Publication, PublishAttempt
 from scheduler.services.credentials import credentials_encrypt
 
@@ -101,7 +101,7 @@ def demo_link_posts(*, workspace, author, reviewer, channels: list[Channel]) -> 
     """Two approved Bluesky posts due a few minutes from now: one links to a page that answers (the app
     itself), one to a page that does not exist, which pre-flight holds with the reason."""
     bluesky = [channel for channel in channels if channel.network == Network.BLUESKY]
-    base = f"http://127.0.0.1:{env_str('PAUTA_WEB_PORT', '8000')}"
+    base = local_web_url()
     when = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=3)
     texts = [
         (when, f"Abrimos la inscripción del taller de primavera. Apúntate aquí: {base}/login/"),

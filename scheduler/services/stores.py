@@ -47,7 +47,7 @@ class SealedStore:
 
     def get(self, key: str) -> dict | None:
         token = self.inner.get(key)
-        if not isinstance(token, str):
+        if not isinstance(token, str) or not token:
             return None
         try:
             return credentials_decrypt(token=token)
@@ -59,8 +59,11 @@ class SealedStore:
 
 
 def session_store(*, channel_id: int, fingerprint: str) -> SealedStore:
-    """Per channel and per set of credentials: new credentials never reuse the old account's session."""
-    return SealedStore(CacheStore(f"sessions:{channel_id}:{fingerprint}:", default_ttl=SESSION_TTL))
+    """Per channel and per set of credentials: new credentials never reuse the old account's session. Sealed
+    sessions have keys of their own: a worker of the previous version, still running during an upgrade,
+    never reads one (it expects a session in clear), and finds no session rather than failing."""
+    prefix = f"sessions:sealed:{channel_id}:{fingerprint}:"
+    return SealedStore(CacheStore(prefix, default_ttl=SESSION_TTL))
 
 
 def identity_cache() -> CacheStore:

@@ -40,3 +40,12 @@ def test_production_starts_with_its_secrets():
     )
     assert result.returncode == 0, result.stderr
     assert "DEBUG False" in result.stdout
+
+
+def test_a_public_url_that_is_not_an_origin_is_refused_at_start():
+    secrets = {"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "pauta.example", "PAUTA_CREDENTIALS_KEY": "k" * 44}
+    for wrong in ("pauta.example.org", "https://pauta.example.org/pauta", "ftp://pauta.example.org"):
+        result = _boot_production(PAUTA_PUBLIC_URL=wrong, **secrets)
+        assert result.returncode != 0, wrong
+        assert "PAUTA_PUBLIC_URL must be an origin" in result.stderr
+    assert _boot_production(PAUTA_PUBLIC_URL="https://pauta.example.org/", **secrets).returncode == 0

@@ -198,7 +198,7 @@ def test_the_cached_session_is_encrypted_and_still_reused(sky_brand, bluesky_pds
     monkeypatch.setattr(BlueskyAdapter, "_create_session", counted)
     channel_adapter(channel=channel).verify_identity()
     assert created == ["brand.test"]
-    prefix = f"sessions:{channel.pk}:{credentials_fingerprint(channel=channel)}:"
+    prefix = f"sessions:sealed:{channel.pk}:{credentials_fingerprint(channel=channel)}:"
     client = redis.Redis.from_url(django_settings.REDIS_URL)
     [key] = client.scan_iter(f"*{prefix}*")
     name = key.decode().split(prefix, 1)[1]
@@ -208,6 +208,8 @@ def test_the_cached_session_is_encrypted_and_still_reused(sky_brand, bluesky_pds
     raw = client.get(key)
     for secret in (session["accessJwt"], session["refreshJwt"], session["did"]):
         assert secret.encode() not in raw
+    old_keys = [k for k in client.scan_iter(f"*sessions:{channel.pk}:*")]
+    assert old_keys == []  # the previous version's key space: an older worker finds nothing to misread
 
     assert channel_adapter(channel=channel).verify_identity().account_id == session["did"]
     assert created == ["brand.test"]

@@ -11,8 +11,9 @@ from django.utils import timezone
 from PIL import Image
 
 from calendar_app.services.media import media_prepare
-from calendar_app.services.notifications import notification_send
+from calendar_app.services.notifications import Notice, notification_send, notifications_send
 from calendar_app.services.posts import post_update
+from calendar_app.services.public_url import public_url
 from calendar_app.services.workflow import post_approve, post_submit
 from scheduler.models import Publication
 from scheduler.services.channels import channel_connect
@@ -95,3 +96,53 @@ def test_a_notification_email_links_to_the_post_on_the_public_address(brand, set
     settings.PAUTA_PUBLIC_URL = ""
     notification_send(users=[author], workspace=brand.workspace, kind="info", message="Look again", post=post)
     assert mail.outbox[2].body == "Look again"
+
+
+def test_each_notice_of_a_batch_links_to_its_own_post(brand, settings):
+    """A burst settles many posts with one call: each e-mail names its own post; no e-mail, no link."""
+    settings.PAUTA_PUBLIC_URL = "https://pauta.example.org"
+    posts = [
+        make_post(brand.workspace, brand.author, body=f"Post {n}.", channels=[brand.channel]) for n in (1, 2)
+    ]
+    brand.author.email, brand.reviewer.email = "alba@example.org", ""
+    brand.author.save(update_fields=["email"])
+    brand.reviewer.save(update_fields=["email"])
+    notifications_send(
+        notices=[
+            Notice([brand.author, brand.reviewer], brand.workspace, "info", f"About post {n}", post)
+            for n, post in enumerate(posts, start=1)
+        ]
+        + [Notice([brand.author], brand.workspace, "info", "About nothing in particular")]
+    )
+    bodies = [(email.to, email.body) for email in mail.outbox]
+    slug = brand.workspace.slug
+    assert bodies == [
+        (
+            ["alba@example.org"],
+            f"About post 1\n\nOpen the post: https://pauta.example.org/w/{slug}/posts/{posts[0].pk}/",
+        ),
+        (
+            ["alba@example.org"],
+            f"About post 2\n\nOpen the post: https://pauta.example.org/w/{slug}/posts/{posts[1].pk}/",
+        ),
+        (["alba@example.org"], "About nothing in particular"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "expected"),
+    [
+        (
+            "https://pauta.example.org",
+            "/media/posts/1/a.png",
+            "https://pauta.example.org/media/posts/1/a.png",
+        ),
+        ("https://pauta.example.org/", "media/a.png", "https://pauta.example.org/media/a.png"),
+        ("https://pauta.example.org", "https://cdn.example/a.png", "https://cdn.example/a.png"),
+        ("https://pauta.example.org", "//cdn.example/a.png", "//cdn.example/a.png"),
+        ("", "/media/a.png", ""),
+    ],
+)
+def test_public_url_joins_paths_and_keeps_absolute_urls(settings, base, path, expected):
+    settings.PAUTA_PUBLIC_URL = base
+    assert public_url(path) == expected

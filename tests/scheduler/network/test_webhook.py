@@ -1,5 +1,7 @@
 """The webhook adapter against a real receiving server on 127.0.0.1 that checks signatures."""
 
+from dataclasses import replace
+
 import pytest
 
 from scheduler.adapters import (
@@ -95,6 +97,14 @@ def test_slack_and_discord_shapes(receiver):
     slack, discord = (d["body"] for d in receiver.deliveries)
     assert slack == {"text": "Everything 20% off https://example.org/sale\n\nhttps://cdn.example/b.png"}
     assert discord == {"content": "Everything 20% off https://example.org/sale\n\nhttps://cdn.example/b.png"}
+
+
+def test_chat_bodies_leave_out_media_paths_no_receiver_can_open(receiver):
+    """With no public address configured, an image's URL is the app's bare path: useless in a chat."""
+    bare = MediaItem(data=b"...", mime_type="image/png", alt_text="", filename="p.png", url="/media/p.png")
+    make(receiver, [], body_format="slack").publish(replace(request("c"), media=[bare]))
+    [delivery] = receiver.deliveries
+    assert delivery["body"] == {"text": "Everything 20% off https://example.org/sale"}
 
 
 def test_receiver_outage_is_transient(receiver):
