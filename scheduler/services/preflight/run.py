@@ -10,15 +10,22 @@ Report layout (`PreflightReport`): `checks` is a list of {name, verdict (pass/fa
 problems}; `links` a list of {url, written, final_url, status, ok, redirects, duration_ms, reason, cached,
 channels}; `identity` is {"channels": [{channel, channel_name, network, asked, expected_handle,
 answered_handle, matches, is_brand_account, verdict, reason, calls}]}.
+
+The texts a report stores (its summary, which also becomes the post's and the publications' reason) are
+written in the language of whoever asked on demand, and otherwise (scheduled, at claim time: a worker, with
+no reader) in the workspace's, so a Spanish team reads Spanish in the calendar, the bell and the e-mail.
+Each check's `detail` is translated again for every reader.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calendar_app.models import Notification, Post, PostStatus, Role
+from calendar_app.services.messages import message
 from calendar_app.services.notifications import notification_send, workspace_members_with_role
 from calendar_app.services.permissions import role_require
 from calendar_app.services.workflow import post_system_transition
@@ -78,6 +85,14 @@ def preflight_judge(
 ) -> tuple[PreflightReport, list[ChannelFlag]]:
     """The checks, with the report not yet stored: a burst judges its posts seconds ahead and stores the
     reports together with the claim (`bursts`), with the posts' current approvals read at once."""
+    language = None if trigger == Trigger.ON_DEMAND else post.workspace.language
+    with translation.override(language or translation.get_language()):
+        return _judge(
+            post=post, trigger=trigger, channels=channels, publication=publication, approvals=approvals
+        )
+
+
+def _judge(*, post, trigger, channels, publication, approvals) -> tuple[PreflightReport, list[ChannelFlag]]:
     channels = channels if channels is not None else list(post.channels.all())
     at_claim = trigger == Trigger.CLAIM
     expected_hash = publication.content_hash if publication is not None else None
@@ -120,8 +135,11 @@ def preflight_notify_failure(*, post: Post, report: PreflightReport) -> None:
         workspace=post.workspace,
         post=post,
         kind=Notification.Kind.PREFLIGHT_FAILED,
-        message=_("“%(post)s” will not be published: %(reason)s")
-        % {"post": post.display_title, "reason": report.summary},
+        message=message(
+            gettext_noop("“%(post)s” will not be published: %(reason)s"),
+            post=post.display_title,
+            reason=report.summary,
+        ),
     )
 
 

@@ -127,7 +127,7 @@ def test_demo_link_posts_go_out_or_are_held_through_a_real_worker(
     assert working.body in texts
     assert publication.remote_id.startswith(f"at://{bluesky_pds.accounts['brand'].did}/app.bsky.feed.post/")
     assert broken.status == PostStatus.FAILED
-    assert "dosier-que-no-existe/ answered 404 Not Found" in broken.status_reason
+    assert "dosier-que-no-existe/ respondió 404 Not Found" in broken.status_reason  # the demo team is Spanish
     assert broken.body not in texts
 
 

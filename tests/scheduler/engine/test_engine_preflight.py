@@ -67,6 +67,44 @@ def test_broken_link_holds_the_post_and_says_why_in_plain_words(brand, links):
     assert post.audit.get(action="mark_failed").preflight_report == report
 
 
+def test_a_spanish_team_reads_the_held_posts_reason_in_spanish(
+    brand, links, settings, django_capture_on_commit_callbacks
+):
+    """The worker runs in English (LANGUAGE_CODE) but writes what it stores in the workspace's language: the
+    summary, the post's reason and the e-mail; the bell's sentence follows each reader."""
+    from django.core import mail
+    from django.utils import translation
+
+    from calendar_app.services.messages import message_render
+
+    settings.PAUTA_PUBLIC_URL = "https://pauta.example.org"
+    brand.workspace.language = "es"
+    brand.workspace.save(update_fields=["language"])
+    brand.author.email = "alba@example.org"
+    brand.author.save(update_fields=["email"])
+    broken = links.url("/found-missing")
+    post = approved_post(brand, body=f"Promo: {broken}")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = preflight_scheduled(post_id=post.pk, content_hash=post.content_hash)
+
+    expected = f"{broken} respondió 404 Not Found tras 1 redirección"
+    assert expected in report.summary
+    post.refresh_from_db()
+    assert expected in post.status_reason
+    [email] = mail.outbox
+    assert "alba@example.org" in email.to
+    assert email.body == (
+        f"«{post.display_title}» no se publicará: {report.summary}\n\n"
+        f"Abrir la publicación: https://pauta.example.org/w/{brand.workspace.slug}/posts/{post.pk}/"
+    )
+    told = Notification.objects.get(post=post, kind="preflight_failed", user=brand.author)
+    with translation.override("en"):
+        assert (
+            message_render(told.content) == f"“{post.display_title}” will not be published: {report.summary}"
+        )
+
+
 def test_personal_credentials_behind_the_brand_channel_block_and_alert_admins(brand, mastodon):
     post = approved_post(brand)
     mastodon.account = {"id": "2002", "username": "jane", "acct": "jane", "display_name": "Jane (personal)"}
