@@ -169,13 +169,18 @@ def sweep(*, now=None) -> dict[str, int]:
         requeue_before = min(grace, _requeue_before(now))
         recovered = publications_recover_stuck(now=now)
         lost_reads = Publication.objects.filter(
-            _not_queued(requeue_before), status=P.UNCONFIRMED, next_attempt_at__lte=grace
+            status=P.UNCONFIRMED, next_attempt_at__lte=grace, queued_at__lt=requeue_before
         )
-        reconciles = 0
+        reconciles, refused = 0, []
         for publication_id in lost_reads.values_list("pk", flat=True)[:BATCH]:
+            if refused:  # the broker refuses: the next sweep tries again, the rest keep their place
+                break
             if _mark_queued(publication_id, now=now, stale_before=requeue_before):
-                enqueue_reconcile(publication_id=publication_id)
+                enqueue_reconcile(
+                    publication_id=publication_id, marked_at=now, refused=lambda: refused.append(True)
+                )
                 reconciles += 1
+        reconciles -= len(refused)
     if recovered:  # they are late already: queued now rather than at the dispatcher's next tick
         dispatch_due()
     return {"recovered": recovered, "reconciles": reconciles}

@@ -131,7 +131,9 @@ def outcome_retry(
     attempt.summary = attempt.summary or reason
     attempt.save(publication_id=publication.pk, outcome=PublishAttempt.Outcome.RETRY)
     if won:
-        enqueue_publish(publication_id=publication.pk, content_hash=publication.content_hash, eta=due)
+        enqueue_publish(
+            publication_id=publication.pk, content_hash=publication.content_hash, eta=due, marked_at=now
+        )
         post_settle(post=post)
     return won
 
@@ -181,7 +183,7 @@ def outcome_unconfirmed(*, publication: Publication, token: str, reason: str, at
     attempt.summary = attempt.summary or reason
     attempt.save(publication_id=publication.pk, outcome=PublishAttempt.Outcome.UNCONFIRMED)
     if won:
-        enqueue_reconcile(publication_id=publication.pk, eta=due)
+        enqueue_reconcile(publication_id=publication.pk, eta=due, marked_at=now)
         post_settle(post=post)
     return won
 

@@ -8,18 +8,34 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import redis
 from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from scheduler.models import Publication
+from scheduler.services.engine_settings import engine_setting
 
 log = logging.getLogger(__name__)
 P = Publication.Status
+# What a broker that is down or refusing raises; a time limit is not among them and goes on.
+BROKER_REFUSALS = (OperationalError, redis.RedisError, OSError)
 
 
-def enqueue_publish(*, publication_id: int, content_hash: str, eta: datetime | None = None) -> None:
+def enqueue_publish(
+    *, publication_id: int, content_hash: str, eta: datetime | None = None, marked_at: datetime | None = None
+) -> None:
+    """`marked_at`: the `queued_at` the caller just gave the row, if it did. Refused by the broker, the row
+    shows as never queued, and the dispatcher's next run queues it, ahead of its time with an ETA."""
     from scheduler.tasks import publish_task
 
-    _send_or_unqueue(publish_task, [publication_id, content_hash], eta=eta, publication_id=publication_id)
+    _send_or_requeue(
+        publish_task,
+        [publication_id, content_hash],
+        eta=eta,
+        rows=_marked(publication_id, P.SCHEDULED, marked_at),
+        queued_at=lambda: None,
+    )
 
 
 def enqueue_publish_bursts(
@@ -49,32 +65,51 @@ def enqueue_publish_bursts(
     transaction.on_commit(send)
 
 
-def enqueue_reconcile(*, publication_id: int, eta: datetime | None = None) -> None:
+def enqueue_reconcile(
+    *,
+    publication_id: int,
+    eta: datetime | None = None,
+    marked_at: datetime | None = None,
+    refused: Callable[[], None] | None = None,
+) -> None:
+    """Refused by the broker, the row shows as queued long ago, which is what the sweeper looks for: it
+    queues the read-back again once due. (An unconfirmed row never queued is one nobody means to read
+    back.) `refused` is told, so a sweep stops asking a broker that refuses."""
     from scheduler.tasks import reconcile_task
 
-    _send_or_unqueue(reconcile_task, [publication_id], eta=eta, publication_id=publication_id)
+    def long_ago() -> datetime:
+        return timezone.now() - timedelta(seconds=engine_setting("PAUTA_REQUEUE_FALLBACK_SECONDS") + 1)
+
+    _send_or_requeue(
+        reconcile_task,
+        [publication_id],
+        eta=eta,
+        rows=_marked(publication_id, P.UNCONFIRMED, marked_at),
+        queued_at=long_ago,
+        refused=refused,
+    )
 
 
-def _send_or_unqueue(task, args: list, *, eta: datetime | None, publication_id: int) -> None:
-    """Sent once the decision is committed. Should the broker refuse the message, the publication is marked
-    as never queued, so the dispatcher's next run (a read-back: the sweeper's) queues it in seconds; marked
-    queued, it would wait for the fallback, minutes later. The error stops there: the outcome is recorded,
-    and a burst handing one publication back goes on with the others."""
+def _marked(publication_id: int, status: str, marked_at: datetime | None):
+    """The row as the caller left it: a refusal must not undo what another run did to it since."""
+    rows = Publication.objects.filter(pk=publication_id, status=status)
+    return rows.filter(queued_at=marked_at) if marked_at is not None else rows
+
+
+def _send_or_requeue(task, args: list, *, eta, rows, queued_at: Callable, refused=None) -> None:
+    """Sent once the decision is committed. Should the broker refuse the message, the row's `queued_at`
+    is changed so that the dispatcher or the sweeper queues it again in seconds; left as it was, it would
+    wait for the fallback, minutes later. The refusal stops there: the outcome is recorded, and a burst
+    handing one publication back goes on with the others."""
 
     def send() -> None:
         try:
             task.apply_async(args=args, eta=eta)
-        # kombu's OperationalError, a Redis error: whatever the broker raised, the row says "not queued"
-        except Exception:
-            Publication.objects.filter(pk=publication_id, status__in=[P.SCHEDULED, P.UNCONFIRMED]).update(
-                queued_at=None
-            )
-            log.warning(
-                "the broker refused %s for publication %s; it will be queued again",
-                task.name,
-                publication_id,
-                exc_info=True,
-            )
+        except BROKER_REFUSALS:
+            rows.update(queued_at=queued_at())
+            log.warning("the broker refused %s %s; it will be queued again", task.name, args, exc_info=True)
+            if refused is not None:
+                refused()
 
     transaction.on_commit(send)
 

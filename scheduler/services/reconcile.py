@@ -141,7 +141,7 @@ def _later(publication: Publication, attempt: AttemptRecord, *, outcome: str, de
     )
     attempt.save(publication_id=publication.pk, outcome=outcome)
     if moved:
-        enqueue_reconcile(publication_id=publication.pk, eta=due)
+        enqueue_reconcile(publication_id=publication.pk, eta=due, marked_at=now)
     return "later"
 
 

@@ -90,3 +90,18 @@ def test_seed_demo_says_where_and_when_the_bluesky_posts_go_out(monkeypatch, cap
     output = capsys.readouterr().out
     assert "posts to brand.test on http://127.0.0.1:2583" in output
     assert f"due at {times[0]}, {times[1]} (Europe/Madrid)" in output
+
+
+def test_the_engine_leaves_the_demos_settled_history_alone(monkeypatch, django_capture_on_commit_callbacks):
+    """The demo's unconfirmed posts are history for the tour (never queued, long past): the first sweep of
+    `make run` must not read them back (with no credentials, they would turn failed)."""
+    from scheduler.services.dispatcher import sweep
+
+    monkeypatch.setenv("PAUTA_DEMO_PASSWORD", "demo-pass-123")
+    call_command("seed_demo")
+    unconfirmed = set(Publication.objects.filter(status="unconfirmed").values_list("pk", flat=True))
+    assert unconfirmed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep()["reconciles"] == 0
+    assert set(Publication.objects.filter(status="unconfirmed").values_list("pk", flat=True)) == unconfirmed

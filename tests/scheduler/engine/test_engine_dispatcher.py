@@ -207,7 +207,9 @@ def test_a_read_back_the_broker_refused_is_queued_by_the_sweeper_once_due(
 
     assert outcome == "unconfirmed"
     publication.refresh_from_db()
-    assert (publication.status, publication.queued_at) == ("unconfirmed", None)
+    assert publication.status == "unconfirmed"
+    fallback = timedelta(seconds=engine_setting("PAUTA_REQUEUE_FALLBACK_SECONDS"))
+    assert publication.queued_at < timezone.now() - fallback  # as if queued long ago: the sweeper's cue
     assert (
         run(sweep, django_capture_on_commit_callbacks, now=timezone.now())["reconciles"] == 0
     )  # not yet due
@@ -215,6 +217,48 @@ def test_a_read_back_the_broker_refused_is_queued_by_the_sweeper_once_due(
     assert run(sweep, django_capture_on_commit_callbacks, now=due)["reconciles"] == 1
     reads = [m for m in broker_drain() if m.task == "scheduler.tasks.reconcile_task"]
     assert [m.args for m in reads] == [[publication.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_stops_asking_a_broker_that_refuses(brand, mastodon):
+    """Three read-backs are due again and the broker refuses the first: the sweep stops there (each refused
+    message costs the publisher's retries), and the other two wait, untouched, for the next sweep."""
+    now = timezone.now()
+    long_ago = now - timedelta(hours=1)
+    posts = [approved_post(brand, body=f"Read back {n}.", when=now - timedelta(minutes=5)) for n in range(3)]
+    Publication.objects.filter(post__in=posts).update(
+        status="unconfirmed", next_attempt_at=now - timedelta(minutes=1), queued_at=long_ago
+    )
+    broker_drain()
+
+    with broker_through(RedisProxy(lpush_limit=0)):
+        counts = sweep(now=now)
+
+    assert counts["reconciles"] == 0
+    queued = list(
+        Publication.objects.filter(post__in=posts).order_by("pk").values_list("queued_at", flat=True)
+    )
+    assert queued[0] < now - timedelta(seconds=engine_setting("PAUTA_REQUEUE_FALLBACK_SECONDS"))
+    assert queued[1:] == [long_ago, long_ago]
+    assert sweep(now=now)["reconciles"] == 3
+    assert len([m for m in broker_drain() if m.task == "scheduler.tasks.reconcile_task"]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_time_limit_while_queueing_is_not_taken_for_a_refusal(brand, monkeypatch):
+    """Only what a refusing broker raises is absorbed: a task's soft time limit (raised here by a stand-in
+    for the publisher, as the worker would raise it during a hung send) goes on and stops the task."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from scheduler.services.queueing import enqueue_reconcile
+    from scheduler.tasks import reconcile_task
+
+    def hung(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(reconcile_task, "apply_async", hung)
+    with pytest.raises(SoftTimeLimitExceeded):
+        enqueue_reconcile(publication_id=1)
 
 
 def test_dispatch_enqueues_one_preflight_per_post_ahead_of_time(brand, django_capture_on_commit_callbacks):
