@@ -78,7 +78,10 @@ def enqueue_reconcile(
     from scheduler.tasks import reconcile_task
 
     def long_ago() -> datetime:
-        return timezone.now() - timedelta(seconds=engine_setting("PAUTA_REQUEUE_FALLBACK_SECONDS") + 1)
+        """Counted from the caller's mark, not from the refusal, which comes after the publisher's retries:
+        any sweep at or after the mark (even one run with the caller's own clock) finds the row stale."""
+        since = marked_at or timezone.now()
+        return since - timedelta(seconds=engine_setting("PAUTA_REQUEUE_FALLBACK_SECONDS") + 1)
 
     _send_or_requeue(
         reconcile_task,
