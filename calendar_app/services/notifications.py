@@ -17,18 +17,19 @@ from calendar_app.services.public_url import public_url
 
 @dataclass(frozen=True)
 class Notice:
-    """One notification to some users; `message` is best a `calendar_app.services.messages.message(...)`:
-    the bell then shows it in each reader's language; the e-mail goes out in the workspace's language."""
+    """One notification to some users; `message` is best a `calendar_app.services.messages.message(...)`,
+    or a list of them read as one paragraph: the bell then shows it in each reader's language; the e-mail
+    goes out in the workspace's language."""
 
     users: Iterable
     workspace: object
     kind: str
-    message: str | dict
+    message: str | dict | list[dict]
     post: object = None
 
 
 def notification_send(
-    *, users: Iterable, workspace, kind: str, message: str | dict, post=None
+    *, users: Iterable, workspace, kind: str, message: str | dict | list[dict], post=None
 ) -> list[Notification]:
     return notifications_send(notices=[Notice(users, workspace, kind, message, post)])
 
@@ -38,7 +39,7 @@ def notifications_send(*, notices: Iterable[Notice]) -> list[Notification]:
     created = []
     for notice in notices:
         recipients = {user.pk: user for user in notice.users if user is not None}
-        content = notice.message if is_message(notice.message) else {}
+        content = notice.message if is_message(notice.message) or isinstance(notice.message, list) else {}
         emails = [user.email for user in recipients.values() if user.email]
         with translation.override(notice.workspace.language):
             text = message_render(notice.message)

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calendar_app.errors import InvalidInputError, NotFoundError
 from calendar_app.models import Notification, Role, Workspace
 from calendar_app.services.audit import audit_record
+from calendar_app.services.messages import message
 from calendar_app.services.notifications import notification_send, workspace_members_with_role
 from calendar_app.services.permissions import role_require
 from scheduler.adapters import Adapter, AdapterError, CallRecord, Identity, PermanentError, adapter_for
@@ -235,8 +237,11 @@ def channel_flag(*, channel: Channel, reason: str, kind: str = Notification.Kind
                 users=workspace_members_with_role(workspace=channel.workspace, role=Role.ADMIN),
                 workspace=channel.workspace,
                 kind=kind,
-                message=_("Channel “%(channel)s” needs attention: %(reason)s")
-                % {"channel": channel.display_name, "reason": reason},
+                message=message(
+                    gettext_noop("Channel “%(channel)s” needs attention: %(reason)s"),
+                    channel=channel.display_name,
+                    reason=reason,
+                ),
             )
     return channel
 

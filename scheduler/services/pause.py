@@ -8,13 +8,15 @@ pause go back to review instead of going out late and unannounced; a reviewer ma
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calendar_app.errors import InvalidInputError, TransitionError
 from calendar_app.models import Notification, Post, PostStatus, Role, Workspace
 from calendar_app.services.audit import audit_record
+from calendar_app.services.messages import message, message_render
 from calendar_app.services.notifications import notification_send, workspace_members_with_role
 from calendar_app.services.permissions import role_require
 from calendar_app.services.workflow import post_system_transition
@@ -53,16 +55,21 @@ def workspace_pause(*, workspace: Workspace, user, reason: str, resume_at=None) 
         workspace.save(update_fields=["paused", "paused_reason", "paused_at", "paused_by", "resume_at"])
         details = {"resume_at": resume_at.isoformat() if resume_at else None}
         audit_record(workspace=workspace, actor=user, action="pause", comment=reason, details=details)
-        message = _("%(user)s paused publishing in %(workspace)s: %(reason)s") % {
-            "user": user,
-            "workspace": workspace.name,
-            "reason": reason,
-        }
+        told = [
+            message(
+                gettext_noop("%(user)s paused publishing in %(workspace)s: %(reason)s"),
+                user=str(user),
+                workspace=workspace.name,
+                reason=reason,
+            )
+        ]
         if resume_at:
-            message += " " + _("It resumes automatically at %(time)s.") % {
-                "time": _local(resume_at, workspace)
-            }
-        _tell_team(workspace, message)
+            told.append(
+                message(
+                    gettext_noop("It resumes automatically at %(time)s."), time=_local(resume_at, workspace)
+                )
+            )
+        _tell_team(workspace, told)
     return workspace
 
 
@@ -93,16 +100,22 @@ def workspace_resume(*, workspace: Workspace, user=None) -> ResumeResult:
                 "returned_to_review": [post.pk for post in result.returned_to_review],
             },
         )
-        who = str(user) if user is not None else _("The scheduled resume")
-        message = _("%(who)s resumed publishing in %(workspace)s.") % {
-            "who": who,
-            "workspace": workspace.name,
-        }
+        who = str(user) if user is not None else message(gettext_noop("The scheduled resume"))
+        told = [
+            message(
+                gettext_noop("%(who)s resumed publishing in %(workspace)s."),
+                who=who,
+                workspace=workspace.name,
+            )
+        ]
         if result.returned_to_review:
-            message += " " + _("%(count)d post(s) whose time passed meanwhile went back to review.") % {
-                "count": len(result.returned_to_review)
-            }
-        _tell_team(workspace, message)
+            told.append(
+                message(
+                    gettext_noop("%(count)d post(s) whose time passed meanwhile went back to review."),
+                    count=len(result.returned_to_review),
+                )
+            )
+        _tell_team(workspace, told)
     return result
 
 
@@ -133,10 +146,15 @@ def _posts_whose_time_passed(workspace: Workspace):
 
 
 def _return_to_review(post: Post, *, paused_at, workspace: Workspace) -> bool:
-    reason = _(
-        "Its time (%(time)s) passed while publishing was paused. Review it again, move it, or choose "
-        "“publish now”."
-    ) % {"time": _local(post.scheduled_at, workspace)}
+    why = message(
+        gettext_noop(
+            "Its time (%(time)s) passed while publishing was paused. Review it again, move it, or choose "
+            "“publish now”."
+        ),
+        time=_local(post.scheduled_at, workspace),
+    )
+    with translation.override(workspace.language):
+        reason = message_render(why)
     if post.status == PostStatus.APPROVED:
         post_system_transition(
             post=post,
@@ -151,8 +169,9 @@ def _return_to_review(post: Post, *, paused_at, workspace: Workspace) -> bool:
             workspace=workspace,
             post=post,
             kind=Notification.Kind.PAUSED,
-            message=_("“%(post)s” is back in review: %(reason)s")
-            % {"post": post.display_title, "reason": reason},
+            message=message(
+                gettext_noop("“%(post)s” is back in review: %(reason)s"), post=post.display_title, reason=why
+            ),
         )
         return True
     # Already going out on another channel: the late channel is held rather than sent late.
@@ -161,14 +180,17 @@ def _return_to_review(post: Post, *, paused_at, workspace: Workspace) -> bool:
     return False
 
 
-def _tell_team(workspace: Workspace, message: str) -> None:
+def _tell_team(workspace: Workspace, sentences: list[dict]) -> None:
     notification_send(
         users=workspace_members_with_role(workspace=workspace, role=Role.AUTHOR),
         workspace=workspace,
         kind=Notification.Kind.PAUSED,
-        message=message,
+        message=sentences,
     )
 
 
 def _local(moment, workspace: Workspace) -> str:
-    return date_format(timezone.localtime(moment, workspace.tzinfo), "DATETIME_FORMAT")
+    """In the workspace's time zone and language: a time inside a stored sentence keeps the format it was
+    written in, whoever reads it."""
+    with translation.override(workspace.language):
+        return date_format(timezone.localtime(moment, workspace.tzinfo), "DATETIME_FORMAT")

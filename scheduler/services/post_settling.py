@@ -3,8 +3,10 @@ publications have: published when all published, failed if any failed (or was he
 unconfirmed. The caller holds the post's row lock (`outcomes`)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calendar_app.models import Notification, Post, PostStatus, Role
+from calendar_app.services.messages import message
 from calendar_app.services.notifications import (
     Notice,
     notification_send,
@@ -109,8 +111,11 @@ def published_notice(post: Post, publications: list[Publication]) -> Notice:
         workspace=post.workspace,
         post=post,
         kind=Notification.Kind.PUBLISHED,
-        message=_("“%(post)s” was published on %(channels)s.")
-        % {"post": post.display_title, "channels": channels},
+        message=message(
+            gettext_noop("“%(post)s” was published on %(channels)s."),
+            post=post.display_title,
+            channels=channels,
+        ),
     )
 
 
@@ -121,6 +126,7 @@ def _notify_failed(post: Post, reason: str, *, kind: str | None = None) -> None:
         workspace=post.workspace,
         post=post,
         kind=kind or Notification.Kind.PUBLISH_FAILED,
-        message=_("“%(post)s” was not published: %(reason)s")
-        % {"post": post.display_title, "reason": reason},
+        message=message(
+            gettext_noop("“%(post)s” was not published: %(reason)s"), post=post.display_title, reason=reason
+        ),
     )

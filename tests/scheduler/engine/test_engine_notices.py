@@ -1,0 +1,108 @@
+"""What the workers tell people (published, failed, channel needs attention, paused, resumed) is stored as a
+message: the e-mail goes out in the workspace's language although the worker runs in English, and the bell
+reads in each reader's language."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone, translation
+
+from calendar_app.models import Notification
+from scheduler.models import Publication
+from scheduler.services.pause import workspace_pause, workspaces_auto_resume
+from scheduler.services.publishing import publication_publish
+from tests.scheduler.engine.conftest import approved_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spanish_team(brand):
+    brand.workspace.language = "es"
+    brand.workspace.save(update_fields=["language"])
+    for user, address in ((brand.author, "alba@example.org"), (brand.admin, "ines@example.org")):
+        user.email = address
+        user.save(update_fields=["email"])
+    return brand
+
+
+def publish_due(brand, django_capture_on_commit_callbacks) -> tuple:
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = publication_publish(
+            publication_id=publication.pk, content_hash=publication.content_hash, worker="celery@test"
+        )
+    return post, outcome
+
+
+def in_english(notification: Notification) -> str:
+    with translation.override("en"):
+        return notification.text
+
+
+def in_spanish(notification: Notification) -> str:
+    with translation.override("es"):
+        return notification.text
+
+
+def test_a_spanish_team_is_told_in_spanish_that_a_post_went_out(
+    spanish_team, mastodon, django_capture_on_commit_callbacks
+):
+    post, outcome = publish_due(spanish_team, django_capture_on_commit_callbacks)
+
+    assert outcome == "published"
+    channel = spanish_team.channel.display_name
+    [email] = mail.outbox
+    assert email.to == ["alba@example.org"]
+    assert email.body == f"«{post.display_title}» se ha publicado en {channel}."
+    told = Notification.objects.get(post=post, kind="published")
+    assert in_english(told) == f"“{post.display_title}” was published on {channel}."
+    assert in_spanish(told) == email.body
+
+
+def test_a_spanish_team_is_told_in_spanish_that_a_post_failed_and_the_channel_needs_attention(
+    spanish_team, mastodon, django_capture_on_commit_callbacks
+):
+    mastodon.fail_next("POST", "/api/v1/statuses", 401, body={"error": "The access token was revoked"})
+
+    post, outcome = publish_due(spanish_team, django_capture_on_commit_callbacks)
+
+    assert outcome == "failed"
+    bodies = {email.subject.split("] ", 1)[1][:20]: email.body for email in mail.outbox}
+    failed = Notification.objects.get(post=post, kind="publish_failed", user=spanish_team.author)
+    flagged = Notification.objects.get(post=None, kind="publish_failed", user=spanish_team.admin)
+    assert in_spanish(failed).startswith(f"«{post.display_title}» no se ha publicado: ")
+    assert in_english(failed).startswith(f"“{post.display_title}” was not published: ")
+    assert "The access token was revoked" in in_spanish(failed)
+    channel = spanish_team.channel.display_name
+    assert in_spanish(flagged).startswith(f"El canal «{channel}» requiere atención: ")
+    assert in_english(flagged).startswith(f"Channel “{channel}” needs attention: ")
+    assert sorted(bodies.values()) == sorted([in_spanish(flagged), in_spanish(failed)])
+
+
+def test_pause_and_scheduled_resume_read_in_each_readers_language(
+    spanish_team, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workspace_pause(
+            workspace=spanish_team.workspace,
+            user=spanish_team.admin,
+            reason="Retirada del producto",
+            resume_at=timezone.now() + timedelta(minutes=1),
+        )
+        assert workspaces_auto_resume(now=timezone.now() + timedelta(minutes=2)) == 1
+
+    paused, resumed = Notification.objects.filter(user=spanish_team.author, kind="paused").order_by("pk")
+    name = spanish_team.workspace.name
+    assert in_spanish(paused).startswith(
+        f"{spanish_team.admin} ha pausado las publicaciones en {name}: Retirada del producto "
+        "Se reanudarán automáticamente el "
+    )
+    assert in_english(paused).startswith(
+        f"{spanish_team.admin} paused publishing in {name}: Retirada del producto It resumes automatically at "
+    )
+    assert in_spanish(resumed) == f"La reanudación programada ha reanudado las publicaciones en {name}."
+    assert in_english(resumed) == f"The scheduled resume resumed publishing in {name}."
+    assert [email.body for email in mail.outbox] == [in_spanish(paused), in_spanish(resumed)]
