@@ -1,7 +1,7 @@
 """Publishing lateness: N approved posts due in the same second, real Celery workers and beat, a fake network.
 
 The network is tests/peers/mastodon_server.py (a real HTTP server speaking the Mastodon API) answering every
-request after 50 ms and refusing 10 % of them with 503 (seeded). Four runs, each on fresh posts:
+request after 50 ms and refusing 10 % of them with 503 (seeded). Five runs, each on fresh posts:
 
 1. pauta       the dispatcher enqueues the due publications as bursts, which workers prepare ahead, claim
                together at the due time and send from threads (scheduler/services/bursts/);
@@ -11,7 +11,10 @@ request after 50 ms and refusing 10 % of them with 503 (seeded). Four runs, each
                as many threads as the Celery runs have worker processes; a failed post waits for the next run;
 4. floor       no Pauta at all: the same number of posts sent by bare `requests` threads in the shape of the
                bursts (a process per PAUTA_BURST_SIZE posts, PAUTA_BURST_THREADS threads each), a failure
-               retried at once, all starting at the same second: what this machine and the network allow.
+               retried at once, all starting at the same second: what this machine and the network allow;
+5. floor+kill  the floor with half its senders SIGKILLed when half the posts are on the network, and their
+               unfinished posts handed over at that very instant to the others and to fresh senders: the
+               best any recovery from a killed worker could do on this machine.
 
 Lateness is published time minus scheduled time: when the network's answer arrived, or, for a request a
 killed worker had sent and its successor sent again with the same idempotency key, when the network created
@@ -19,7 +22,7 @@ the post (what it answers with; `publishing.published_time`). Duplicates are
 extra posts on the network for the same publication; lost are publications not published by the deadline.
 
     .venv/bin/python bench/publish.py [--posts 1000] [--workers 2] [--concurrency 8] [--lead 45]
-        [--latency 0.05] [--failure-rate 0.1] [--runs pauta,kill,cron,floor] [--database-url URL]
+        [--latency 0.05] [--failure-rate 0.1] [--runs pauta,kill,cron,floor,floorkill] [--database-url URL]
         [--setting PAUTA_BURST_SIZE=100 ...]
 
 By default a throwaway SQLite file and an embedded Redis in a temporary directory; --database-url (a scratch
@@ -242,16 +245,16 @@ def run_cron(args) -> dict:
 
 
 FLOOR_SENDER = r"""
-import json, sys, threading, time
-import requests
-from concurrent.futures import ThreadPoolExecutor
-base, token, first, count, threads, start = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:7])
-local = threading.local()
+import sys, threading, time
+from datetime import datetime
+import redis, requests
+base, token, redis_url, prefix, name, threads, start = *sys.argv[1:6], int(sys.argv[6]), float(sys.argv[7])
+client = redis.Redis.from_url(redis_url)
+own, taken, orphans = f"{prefix}share:{name}", f"{prefix}taken:{name}", f"{prefix}orphans"
 
-def send(number):
-    session = getattr(local, "session", None) or requests.Session()
-    local.session = session
+def send(number, session):
     while True:  # retried at once: the floor has no backoff
+        sent_at = time.time()
         answer = session.post(
             base + "/api/v1/statuses",
             data={"status": f"Floor post {number}"},
@@ -259,49 +262,87 @@ def send(number):
             timeout=30,
         )
         if answer.status_code == 200:
-            return time.time() - start
+            break
+    answered = time.time()
+    # A post a killed sender had already created is answered again: public since the network created it.
+    created = datetime.fromisoformat(answer.json()["created_at"]).timestamp()
+    public = answered if created >= sent_at else min(answered, max(created, start))
+    client.hset(f"{prefix}late", number, public - start)
+    client.lrem(taken, 1, number)
+
+def work():
+    session = requests.Session()
+    # Its own share first, then whatever a killed sender left (moved there the instant it died).
+    while (number := client.lmove(own, taken) or client.lmove(orphans, taken)) is not None:
+        send(int(number), session)
 
 time.sleep(max(0.0, start - time.time()))
-with ThreadPoolExecutor(int(threads)) as pool:
-    print(json.dumps(list(pool.map(send, range(int(first), int(first + count))))))
+pool = [threading.Thread(target=work) for _ in range(threads)]
+for thread in pool:
+    thread.start()
+for thread in pool:
+    thread.join()
 """
 
 
-def run_floor(args) -> dict:
+def run_floor(args, *, kill: bool) -> dict:
     """What the machine allows with no Pauta at all: the same posts sent by bare `requests` threads in the
     shape of Pauta's bursts (a process per burst, as many threads), against the same fake network, all
-    starting at the same second."""
+    starting at the same second.
+
+    With `kill`, half the senders are SIGKILLed when half the posts are on the network, as the pauta+kill
+    run kills one of two workers, and an oracle no scheduler has recovers at once: what they had not
+    finished (not started, or in flight) is handed that instant to the live senders and to as many new
+    ones. The lower bound for any recovery from a killed worker on this machine."""
+    import secrets
+    import signal
     import subprocess
+
+    import redis
+    from django.conf import settings
 
     from scheduler.services.engine_settings import engine_setting
 
     peer = new_peer(args)
-    share = int(engine_setting("PAUTA_BURST_SIZE"))
-    threads = str(int(engine_setting("PAUTA_BURST_THREADS")))
+    client, prefix = redis.Redis.from_url(settings.REDIS_URL), f"pauta-bench-floor-{secrets.token_hex(4)}:"
+    share, threads = int(engine_setting("PAUTA_BURST_SIZE")), str(int(engine_setting("PAUTA_BURST_THREADS")))
+    names = [str(first) for first in range(0, args.posts, share)]
+    for name in names:
+        client.rpush(f"{prefix}share:{name}", *range(int(name), min(int(name) + share, args.posts)))
     start = time.time() + 3
-    senders = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                FLOOR_SENDER,
-                peer.base_url,
-                peer.token,
-                str(first),
-                str(count),
-                threads,
-                str(start),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
+
+    def sender(name: str) -> subprocess.Popen:
+        command = [sys.executable, "-c", FLOOR_SENDER, peer.base_url, peer.token, settings.REDIS_URL, prefix]
+        return subprocess.Popen([*command, name, threads, str(start)])
+
+    senders = [sender(name) for name in names]
+    label = "floor+kill" if kill else "floor"
+    if kill:
+        while len(peer.statuses) < args.posts // 2:
+            time.sleep(0.02)
+        killed = names[: len(names) // 2]
+        for name, process in zip(names, senders, strict=True):
+            if name in killed:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+        for name in killed:
+            for key in (f"{prefix}taken:{name}", f"{prefix}share:{name}"):
+                while client.lmove(key, f"{prefix}orphans") is not None:
+                    pass
+        print(
+            f"  {label}: killed {len(killed)} of {len(names)} senders at {len(peer.statuses)} posts on the "
+            f"network; their {client.llen(f'{prefix}orphans')} unfinished posts handed over",
+            flush=True,
         )
-        for first, count in ((first, min(share, args.posts - first)) for first in range(0, args.posts, share))
-    ]
-    late = sorted(value for sender in senders for value in json.loads(sender.communicate()[0]))
+        senders += [sender(f"new-{name}") for name in killed]
+    for process in senders:
+        process.wait()
+    late = sorted(float(value) for value in client.hvals(f"{prefix}late"))
+    client.delete(*client.keys(f"{prefix}*"))
     peer.stop()
     texts = Counter(status["content"] for status in peer.statuses)
     return {
-        "run": "floor",
+        "run": label,
         "published": len(late),
         "p50": statistics.median(late),
         "p99": late[min(len(late) - 1, int(len(late) * 0.99))],
@@ -328,7 +369,7 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=300, help="seconds after the due time to give up")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--failure-rate", type=float, default=0.1)
-    parser.add_argument("--runs", default="pauta,kill,cron,floor")
+    parser.add_argument("--runs", default="pauta,kill,cron,floor,floorkill")
     parser.add_argument("--database-url", help="a scratch database (default: a temporary SQLite file)")
     parser.add_argument(
         "--setting",
@@ -368,7 +409,9 @@ def _runs(args, var: Path) -> int:
     if "cron" in runs:
         results.append(run_cron(args))
     if "floor" in runs:
-        results.append(run_floor(args))
+        results.append(run_floor(args, kill=False))
+    if "floorkill" in runs:
+        results.append(run_floor(args, kill=True))
 
     header = ("run", "p50 s", "p99 s", "max s", "dupl.", "lost", "on net", "requests")
     print("\n{:<11} {:>8} {:>8} {:>8} {:>6} {:>6} {:>7} {:>9}".format(*header))
