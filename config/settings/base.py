@@ -160,7 +160,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker whose answers stop coming (a failover, a path dropped without a reset) would hold every publish
+# until the task's time limit: after 2 s without an answer (per try of the publisher) it counts as refusing,
+# and the caller leaves the row for the dispatcher's next run. A healthy Redis answers in milliseconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Exactly one beat sends these: a second one finds the Redis leader lock taken and stays idle (scheduler/beat.py).

@@ -3,7 +3,6 @@ held back (a congested path, a busy Redis host) and a broker that goes away betw
 
 import socket
 import threading
-import time
 from contextlib import suppress
 from urllib.parse import urlsplit
 
@@ -28,6 +27,7 @@ class RedisProxy:
         self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/{database}"
         self.sockets: list[socket.socket] = []
         self.closed, self.lock = False, threading.Lock()
+        self.hung_up = threading.Event()  # wakes the answers held back, so closing never waits for them
         self.threads = [threading.Thread(target=self._accept, daemon=True)]
         self.threads[0].start()
 
@@ -65,7 +65,7 @@ class RedisProxy:
         with suppress(OSError):
             while data := source.recv(65536):
                 if answers and self.slow.is_set():
-                    time.sleep(self.delay)
+                    self.hung_up.wait(self.delay)
                 if not answers and self._over_limit(tail + data, len(tail)):
                     self.close()
                     return
@@ -86,6 +86,7 @@ class RedisProxy:
     def close(self) -> None:
         """Refuses new connections and hangs up the open ones (shutdown wakes the threads blocked on them,
         on Linux even the one in accept)."""
+        self.hung_up.set()
         with self.lock:
             self.closed = True
             sockets = [self.listener, *self.sockets]

@@ -1,6 +1,7 @@
 """The dispatcher and the sweeper, against the real broker (Redis): what they enqueue, with which ETA, and
 how they recover work a dead worker or a lost message left behind."""
 
+import time
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 
@@ -184,6 +185,36 @@ def test_a_retry_the_broker_refused_is_queued_by_the_dispatchers_next_run(
     assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 1
     [burst] = [m for m in broker_drain() if m.task == BURST]
     assert burst.args[0] == [[publication.pk, publication.content_hash]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_stops_answering_counts_as_refusing_within_seconds(
+    brand, mastodon, django_capture_on_commit_callbacks
+):
+    """Redis takes the connection and the message but its answers never come back (a failover, a path that
+    dropped without a reset): without a socket timeout the publisher would wait until the task's time
+    limit. It gives up after its timeout and retries, and the publication is left for the dispatcher's next
+    run, as with a broker that refuses."""
+    post = approved_post(brand, when=timezone.now() - timedelta(seconds=1))
+    publication = Publication.objects.get(post=post)
+    mastodon.fail_next("POST", "/api/v1/statuses", 503, body="<h1>503</h1>")
+    hung = RedisProxy(delay=settings.CELERY_TASK_SOFT_TIME_LIMIT)
+    hung.slow.set()
+    broker_drain()
+
+    with broker_through(hung):
+        started = time.monotonic()
+        outcome = publication_publish(
+            publication_id=publication.pk, content_hash=publication.content_hash, worker="celery@hung"
+        )
+        waited = time.monotonic() - started
+
+    assert outcome == "retry"
+    assert waited < settings.CELERY_TASK_SOFT_TIME_LIMIT / 3
+    publication.refresh_from_db()
+    assert (publication.status, publication.queued_at) == ("scheduled", None)
+    broker_drain()  # what Redis took before it stopped answering: the claim would absorb those
+    assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 1
 
 
 @pytest.mark.django_db(transaction=True)
