@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .cache import LinkCache, MemoryLinkCache
 from .guard import AddressGuard
+from .i18n import current_language, in_language
 from .limits import HostLimiter
 from .probe import ProbeOutcome, Prober, ProbeSettings
 from .result import LinkResult
@@ -48,7 +49,8 @@ def check_links(
     urls = list(urls)
     cache = DEFAULT_CACHE if cache is None else cache
     allow = sorted(AddressGuard(allow_hosts).allow_hosts)
-    cache_prefix = _cache_prefix(allow, max_redirects)
+    language = current_language()
+    cache_prefix = _cache_prefix(allow, max_redirects, language)
 
     results: dict[str, LinkResult] = {}
     pending: list[str] = []
@@ -73,7 +75,9 @@ def check_links(
         ordered = _interleave_by_host(pending)
         try:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkcheck") as pool:
-                for url, outcome in zip(ordered, pool.map(prober.probe, ordered), strict=True):
+                for url, outcome in zip(
+                    ordered, pool.map(in_language(language, prober.probe), ordered), strict=True
+                ):
                     results[url] = outcome.result
                     _store(cache, cache_prefix + url, outcome, cache_ttl)
         finally:
@@ -87,10 +91,11 @@ def _store(cache: LinkCache, key: str, outcome: ProbeOutcome, ttl: float) -> Non
         cache.set(key, outcome.result.to_dict(), ttl)
 
 
-def _cache_prefix(allow: list[str], max_redirects: int) -> str:
-    """Results depend on the allow-list, so callers with different lists never share entries."""
+def _cache_prefix(allow: list[str], max_redirects: int, language: str | None) -> str:
+    """Results depend on the allow-list, so callers with different lists never share entries; and their
+    reasons are written in the caller's language, so callers in different languages do not either."""
     digest = hashlib.sha256("\n".join(allow).encode()).hexdigest()[:16]
-    return f"pauta:links:v1:{digest}:{max_redirects}:"
+    return f"pauta:links:v1:{digest}:{max_redirects}:{language or ''}:"
 
 
 def _interleave_by_host(urls: list[str]) -> list[str]:

@@ -8,12 +8,20 @@ post that failed on one of two channels sends it on that one only.
 import hashlib
 
 from django.db import transaction
+from django.utils import translation
 
 from calendar_app.models import Post, PostStatus
 from scheduler.models import Publication
 
 ACTIVE_WHILE_APPROVED = [Publication.Status.SCHEDULED, Publication.Status.HELD]
 ALREADY_OUT = [Publication.Status.PUBLISHING, Publication.Status.PUBLISHED, Publication.Status.UNCONFIRMED]
+
+
+def in_workspace_language(publication: Publication) -> translation.override:
+    """What a worker writes about a publication (failure reasons, attempt summaries) is in its workspace's
+    language, as its pre-flight report is. A worker runs in the default language, and its sending threads
+    would too."""
+    return translation.override(publication.post.workspace.language)
 
 
 def publication_idempotency_key(*, post: Post, channel_id: int, content_hash: str, scheduled_at) -> str:

@@ -43,6 +43,7 @@ from scheduler.services.outcomes import (
     outcome_unconfirmed,
 )
 from scheduler.services.preflight import deferred_checks, preflight_evaluate, preflight_raise_flags
+from scheduler.services.publications import in_workspace_language
 from scheduler.services.queueing import enqueue_publish
 
 log = logging.getLogger(__name__)
@@ -156,7 +157,8 @@ def publication_publish(*, publication_id: int, content_hash: str, worker: str) 
     if isinstance(claim, str):
         return claim
     with publication_lease(publication_id=publication_id, token=claim.token):
-        return _publish_claimed(claim, worker)
+        with in_workspace_language(claim.publication):
+            return _publish_claimed(claim, worker)
 
 
 def publication_publish_when_due(*, publication_id: int, content_hash: str, worker: str) -> str:
@@ -285,4 +287,6 @@ def outcome_for_error(
 
 
 def _reason(publication: Publication, error) -> str:
-    return f"{publication.channel.get_network_display()}: {error}"
+    """Named by its network once: most adapter texts already start with it ("Mastodon refused …")."""
+    network, text = publication.channel.get_network_display(), str(error)
+    return text if text.startswith(network) else f"{network}: {text}"

@@ -26,6 +26,7 @@ from scheduler.services.engine_settings import engine_setting
 from scheduler.services.leases import leases_dead
 from scheduler.services.outcomes import AttemptRecord, outcomes_worker_lost, retry_delay
 from scheduler.services.post_settling import post_settle
+from scheduler.services.publications import in_workspace_language
 from scheduler.services.queueing import enqueue_reconcile
 
 log = logging.getLogger(__name__)
@@ -52,16 +53,19 @@ def publications_recover_stuck(*, now=None) -> int:
     # The same claims that were judged dead, not a claim made since (the compare-and-set holds the token).
     dead = [
         publication
-        for publication in Publication.objects.filter(pk__in=dead_claims, status=P.PUBLISHING)
+        for publication in Publication.objects.filter(pk__in=dead_claims, status=P.PUBLISHING).select_related(
+            "post__workspace"
+        )
         if publication.claim_token == dead_claims[publication.pk]
     ]
     if not dead:
         return 0
 
     def reason_for(publication: Publication) -> str:
-        return _("The worker %(worker)s stopped while publishing; sending it again.") % {
-            "worker": publication.claimed_by or "?"
-        }
+        with in_workspace_language(publication):
+            return _("The worker %(worker)s stopped while publishing; sending it again.") % {
+                "worker": publication.claimed_by or "?"
+            }
 
     recovered = outcomes_worker_lost(publications=dead, reason_for=reason_for, now=now)
     log.warning(
@@ -71,9 +75,16 @@ def publications_recover_stuck(*, now=None) -> int:
 
 
 def publication_reconcile(*, publication_id: int, worker: str) -> str:
-    publication = Publication.objects.select_related("post", "channel").filter(pk=publication_id).first()
+    publication = (
+        Publication.objects.select_related("post__workspace", "channel").filter(pk=publication_id).first()
+    )
     if publication is None or publication.status != P.UNCONFIRMED:
         return "settled"
+    with in_workspace_language(publication):
+        return _reconcile(publication, worker)
+
+
+def _reconcile(publication: Publication, worker: str) -> str:
     attempt = AttemptRecord(started_at=timezone.now(), worker=worker)
     calls = CallLog()
     since = (publication.claimed_at or publication.scheduled_at) - timedelta(minutes=5)

@@ -10,6 +10,7 @@ from django.db.models import F
 from scheduler.models import Publication, PublishAttempt
 from scheduler.services.outcomes import AttemptRecord, outcome_published, outcome_release
 from scheduler.services.outcomes_burst import Published, outcomes_published
+from scheduler.services.publications import in_workspace_language
 from scheduler.services.publishing import outcome_for_error
 from scheduler.services.queueing import enqueue_publish
 
@@ -44,7 +45,8 @@ def record(sent: list[Sent], *, token: str) -> Counter:
     for item in sent:
         if item.result is None:
             try:
-                counts[_record_failure(item, token=token)] += 1
+                with in_workspace_language(item.prepared.publication):
+                    counts[_record_failure(item, token=token)] += 1
             except Exception:
                 log.exception("recording publication %s failed", item.prepared.publication.pk)
                 counts["unrecorded"] += 1

@@ -15,6 +15,7 @@ from scheduler.models import Channel
 from scheduler.services.channels import CallLog, channel_adapter
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.outcomes import AttemptRecord, retry_delay
+from scheduler.services.publications import in_workspace_language
 from scheduler.services.publishing import attempt_finish, publication_request, published_time
 
 from .preparing import Prepared
@@ -72,7 +73,7 @@ def _send_one(prepared: Prepared, worker: str, transport, deadline: float, adapt
     attempts_before = publication.attempt_count + 1  # the claim counted this one
     limit = engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS")
     in_place = engine_setting("PAUTA_BURST_RETRY_IN_PLACE_SECONDS")
-    with shared_connections(transport):
+    with in_workspace_language(publication), shared_connections(transport):
         while True:
             attempt = AttemptRecord(started_at=timezone.now(), worker=worker)
             sent.attempts.append(attempt)

@@ -99,8 +99,9 @@ def _link_problem(entry: dict) -> str:
     """Named by the link as the author wrote it, and where a redirect ended up when that is what failed."""
     reason = entry.get("reason") or _("did not resolve")
     final = entry.get("final_url") or entry["url"]
-    if entry.get("status") and reason.startswith(f"{final} answered"):
-        text = reason_answered(entry["written"], entry["status"], entry.get("redirects") or 0)
+    redirects = entry.get("redirects") or 0
+    if entry.get("status") and reason == reason_answered(final, entry["status"], redirects):
+        text = reason_answered(entry["written"], entry["status"], redirects)
         if final != entry["url"]:
             text += " " + _("(ended at %(final)s)") % {"final": final}
         return text

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from calendar_app.models import Notification
+from calendar_app.models import Notification, Post
 from scheduler.models import Publication
+from scheduler.services import bursts
 from scheduler.services.pause import workspace_pause, workspaces_auto_resume
 from scheduler.services.publishing import publication_publish
 from tests.scheduler.engine.conftest import approved_post
@@ -75,11 +76,35 @@ def test_a_spanish_team_is_told_in_spanish_that_a_post_failed_and_the_channel_ne
     flagged = Notification.objects.get(post=None, kind="publish_failed", user=spanish_team.admin)
     assert in_spanish(failed).startswith(f"«{post.display_title}» no se ha publicado: ")
     assert in_english(failed).startswith(f"“{post.display_title}” was not published: ")
-    assert "The access token was revoked" in in_spanish(failed)
+    # The reason is written in the workspace's language too; only the network's own words stay as they came.
+    reason = "Mastodon no aceptó el token de acceso (401 Unauthorized): The access token was revoked"
+    assert reason in in_spanish(failed) and reason in in_english(failed)
+    assert Publication.objects.get(post=post).failure_reason.startswith(reason)
     channel = spanish_team.channel.display_name
     assert in_spanish(flagged).startswith(f"El canal «{channel}» requiere atención: ")
     assert in_english(flagged).startswith(f"Channel “{channel}” needs attention: ")
     assert sorted(bodies) == sorted([in_spanish(flagged), in_spanish(failed)])
+
+
+def test_a_burst_writes_its_failure_reasons_in_each_workspaces_language(spanish_team, mastodon):
+    """The sending threads are not the thread that set the language: each send is made in its workspace's."""
+    posts = [approved_post(spanish_team, body=f"Publicación {n}.") for n in range(2)]
+    due = timezone.now() + timedelta(seconds=1)
+    Post.objects.filter(pk__in=[post.pk for post in posts]).update(scheduled_at=due)
+    Publication.objects.filter(post__in=posts).update(scheduled_at=due, next_attempt_at=due)
+    mastodon.fail_next("POST", "/api/v1/statuses", 422, body={"error": "Validation failed: Text is too long"})
+
+    counts = bursts.publications_publish_burst(
+        items=list(Publication.objects.filter(post__in=posts).values_list("pk", "content_hash")),
+        due=due,
+        worker="celery@burst",
+    )
+
+    assert counts == {"published": 1, "failed": 1}
+    failed = Publication.objects.get(post__in=posts, status="failed")
+    assert failed.failure_reason.startswith(
+        "Mastodon rechazó la publicación (422 Unprocessable Entity): Validation failed: Text is too long"
+    )
 
 
 def test_pause_and_scheduled_resume_read_in_each_readers_language(

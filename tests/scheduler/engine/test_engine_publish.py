@@ -180,7 +180,7 @@ def test_422_fails_with_the_networks_words_and_leaves_the_channel_active(brand, 
     publication.refresh_from_db()
     brand.refresh()
     assert "Text character limit of 500 exceeded" in publication.failure_reason
-    assert publication.failure_reason.startswith("Mastodon: ")
+    assert publication.failure_reason.startswith("Mastodon rejected the post (422 ")  # named once
     assert brand.channel.status == Channel.Status.ACTIVE
     assert publication.attempts.get().http_status == 422
 

@@ -167,6 +167,24 @@ def test_results_come_from_the_cache_the_second_time(server):
     assert server.requests_to("/ok") == 1
 
 
+def test_reasons_are_cached_per_language(server):
+    """The cache is shared by every workspace, and a reason is written in the language of the check that
+    asked: a Spanish check's reason is never handed to an English one (nor the other way round)."""
+    from django.utils import translation
+
+    cache = MemoryLinkCache(ttl=60)
+    with translation.override("es"):
+        [spanish] = check(server, "/loop-a", cache=cache)
+        [spanish_again] = check(server, "/loop-a", cache=cache)
+    with translation.override("en"):
+        [english] = check(server, "/loop-a", cache=cache)
+        [english_again] = check(server, "/loop-a", cache=cache)
+
+    assert (spanish.reason, english.reason) == ("bucle de redirecciones", "redirect loop")
+    assert spanish_again.cached and english_again.cached and not english.cached
+    assert english_again.reason == "redirect loop"
+
+
 def test_passing_failures_are_not_cached(server):
     cache = MemoryLinkCache(ttl=60)
     check(server, "/always-503", cache=cache, retries=0)
