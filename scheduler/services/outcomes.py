@@ -21,6 +21,7 @@ from calendar_app.services.workflow import post_system_transition
 from scheduler.models import PreflightReport, Publication, PublishAttempt
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.post_settling import current_publications, post_settle
+from scheduler.services.publications import in_workspace_language
 from scheduler.services.queueing import enqueue_publish, enqueue_reconcile
 
 P = Publication.Status
@@ -229,16 +230,17 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
         .filter(pk__in={publication.post_id for publication in again})
         .order_by("pk")
     )
-    claims: dict[str, list[Publication]] = {}
+    # One claim is one worker, but a burst may hold several workspaces: one reason per claim and language.
+    claims: dict[tuple[str, str], list[Publication]] = {}
     for publication in again:
-        claims.setdefault(publication.claim_token, []).append(publication)
+        claims.setdefault((publication.claim_token, publication.post.workspace.language), []).append(publication)
     attempts = []
-    for token, group in claims.items():
+    for (token, _language), group in claims.items():
         claimed = Publication.objects.filter(
             pk__in=[publication.pk for publication in group], status=P.PUBLISHING, claim_token=token
         )
         won = set(claimed.values_list("pk", flat=True))
-        reason = reason_for(group[0])  # one claim, one worker
+        reason = reason_for(group[0])
         Publication.objects.filter(pk__in=won).update(
             status=P.SCHEDULED,
             next_attempt_at=now,
@@ -256,9 +258,10 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
     PublishAttempt.objects.bulk_create(attempts)
     for publication in spent:
         attempt = AttemptRecord(started_at=now, worker="sweeper", summary=reason_for(publication))
-        outcome_worker_lost(
-            publication=publication, token=publication.claim_token, reason=attempt.summary, attempt=attempt
-        )
+        with in_workspace_language(publication):  # its "gave up" reason
+            outcome_worker_lost(
+                publication=publication, token=publication.claim_token, reason=attempt.summary, attempt=attempt
+            )
     return len(attempts) + len(spent)
 
 

@@ -8,12 +8,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from calendar_app.models import Notification, Post
+from calendar_app.models import Notification, Post, Role
 from scheduler.models import Publication
 from scheduler.services import bursts
+from scheduler.services.engine_settings import engine_setting
 from scheduler.services.pause import workspace_pause, workspaces_auto_resume
-from scheduler.services.publishing import publication_publish
-from tests.scheduler.engine.conftest import approved_post
+from scheduler.services.publishing import publication_claim, publication_publish
+from scheduler.services.reconcile import publications_recover_stuck
+from tests.factories import WorkspaceFactory, member
+from tests.scheduler.engine.conftest import Brand, approved_post, connect_mastodon
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +108,40 @@ def test_a_burst_writes_its_failure_reasons_in_each_workspaces_language(spanish_
     assert failed.failure_reason.startswith(
         "Mastodon rechazó la publicación (422 Unprocessable Entity): Validation failed: Text is too long"
     )
+
+
+def test_a_dead_workers_burst_is_recovered_in_each_workspaces_language(spanish_team, mastodon):
+    """One claim (a burst) may hold posts of several workspaces: each recovered publication's reason is in
+    its own workspace's language, and so is the reason of one out of attempts."""
+    english_workspace = WorkspaceFactory(language="en")
+    english = Brand(
+        english_workspace,
+        member(english_workspace, Role.ADMIN),
+        member(english_workspace, Role.AUTHOR),
+        member(english_workspace, Role.REVIEWER),
+        None,
+    )
+    english.channel = connect_mastodon(english.workspace, english.admin, mastodon, name="Other · Mastodon")
+    due = timezone.now() - timedelta(seconds=1)
+    posts = [approved_post(spanish_team, when=due), approved_post(english, when=due)]
+    posts.append(approved_post(spanish_team, body="Sin más intentos.", when=due))
+    publications = list(Publication.objects.filter(post__in=posts).order_by("post_id"))
+    for publication in publications:  # claimed by one worker, in one burst, a minute ago; no lease renews it
+        publication_claim(publication_id=publication.pk, content_hash=publication.content_hash, worker="w1")
+    Publication.objects.filter(pk__in=[p.pk for p in publications]).update(
+        claim_token="one-burst", claimed_at=timezone.now() - timedelta(minutes=1), attempt_count=1
+    )
+    Publication.objects.filter(pk=publications[2].pk).update(
+        attempt_count=engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS")
+    )
+
+    assert publications_recover_stuck() == 3
+
+    spanish_again, english_again, spent = (Publication.objects.get(pk=p.pk) for p in publications)
+    assert spanish_again.failure_reason == "El worker w1 se detuvo mientras publicaba; se vuelve a enviar."
+    assert english_again.failure_reason == "The worker w1 stopped while publishing; sending it again."
+    assert spent.status == "failed"
+    assert spent.failure_reason == "No publicada: los workers se detenían una y otra vez al enviarla."
 
 
 def test_pause_and_scheduled_resume_read_in_each_readers_language(
