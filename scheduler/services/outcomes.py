@@ -233,7 +233,9 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
     # One claim is one worker, but a burst may hold several workspaces: one reason per claim and language.
     claims: dict[tuple[str, str], list[Publication]] = {}
     for publication in again:
-        claims.setdefault((publication.claim_token, publication.post.workspace.language), []).append(publication)
+        claims.setdefault((publication.claim_token, publication.post.workspace.language), []).append(
+            publication
+        )
     attempts = []
     for (token, _language), group in claims.items():
         claimed = Publication.objects.filter(
@@ -260,7 +262,10 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
         attempt = AttemptRecord(started_at=now, worker="sweeper", summary=reason_for(publication))
         with in_workspace_language(publication):  # its "gave up" reason
             outcome_worker_lost(
-                publication=publication, token=publication.claim_token, reason=attempt.summary, attempt=attempt
+                publication=publication,
+                token=publication.claim_token,
+                reason=attempt.summary,
+                attempt=attempt,
             )
     return len(attempts) + len(spent)
 
