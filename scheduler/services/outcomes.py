@@ -221,7 +221,8 @@ def outcome_worker_lost(*, publication: Publication, token: str, reason: str, at
 def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: datetime) -> int:
     """`outcome_worker_lost` for many (a dead worker's bursts leave hundreds of claims): the posts locked
     once, one compare-and-set UPDATE per claim, the attempts inserted together. Publications out of attempts
-    fail one by one, as there. `reason_for(publication)` says what happened. Returns how many were won."""
+    fail one by one, as there. `reason_for(publication)` says what happened; it is asked, like everything
+    written here, in the publication's workspace language. Returns how many were won."""
     limit = engine_setting("PAUTA_PUBLISH_MAX_ATTEMPTS")
     again = [publication for publication in publications if publication.attempt_count < limit]
     spent = [publication for publication in publications if publication.attempt_count >= limit]
@@ -242,7 +243,8 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
             pk__in=[publication.pk for publication in group], status=P.PUBLISHING, claim_token=token
         )
         won = set(claimed.values_list("pk", flat=True))
-        reason = reason_for(group[0])
+        with in_workspace_language(group[0]):
+            reason = reason_for(group[0])
         Publication.objects.filter(pk__in=won).update(
             status=P.SCHEDULED,
             next_attempt_at=now,
@@ -259,8 +261,8 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
         ]
     PublishAttempt.objects.bulk_create(attempts)
     for publication in spent:
-        attempt = AttemptRecord(started_at=now, worker="sweeper", summary=reason_for(publication))
-        with in_workspace_language(publication):  # its "gave up" reason
+        with in_workspace_language(publication):
+            attempt = AttemptRecord(started_at=now, worker="sweeper", summary=reason_for(publication))
             outcome_worker_lost(
                 publication=publication,
                 token=publication.claim_token,

@@ -156,9 +156,11 @@ def publication_publish(*, publication_id: int, content_hash: str, worker: str) 
     claim = publication_claim(publication_id=publication_id, content_hash=content_hash, worker=worker)
     if isinstance(claim, str):
         return claim
-    with publication_lease(publication_id=publication_id, token=claim.token):
-        with in_workspace_language(claim.publication):
-            return _publish_claimed(claim, worker)
+    with (
+        publication_lease(publication_id=publication_id, token=claim.token),
+        in_workspace_language(claim.publication),
+    ):
+        return _publish_claimed(claim, worker)
 
 
 def publication_publish_when_due(*, publication_id: int, content_hash: str, worker: str) -> str:

@@ -62,10 +62,9 @@ def publications_recover_stuck(*, now=None) -> int:
         return 0
 
     def reason_for(publication: Publication) -> str:
-        with in_workspace_language(publication):
-            return _("The worker %(worker)s stopped while publishing; sending it again.") % {
-                "worker": publication.claimed_by or "?"
-            }
+        return _("The worker %(worker)s stopped while publishing; sending it again.") % {
+            "worker": publication.claimed_by or "?"
+        }
 
     recovered = outcomes_worker_lost(publications=dead, reason_for=reason_for, now=now)
     log.warning(

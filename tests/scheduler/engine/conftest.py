@@ -10,9 +10,9 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from calendar_app.models import Role, Workspace
+from calendar_app.models import Post, Role, Workspace
 from calendar_app.services.workflow import post_approve, post_submit
-from scheduler.models import Channel
+from scheduler.models import Channel, Publication
 from scheduler.services.channels import channel_connect
 from tests.factories import WorkspaceFactory, make_post, member
 from tests.peers.bluesky_peer import PeerUnavailable, bluesky_peer_start
@@ -94,14 +94,19 @@ def connect_mastodon(workspace, admin, peer, *, token=PEER_TOKEN, name="Brand ·
     )
 
 
-@pytest.fixture
-def brand(db, mastodon) -> Brand:
-    workspace = WorkspaceFactory(language="en")
+def make_brand(mastodon, *, language="en", channel_name="Brand · Mastodon") -> Brand:
+    """A workspace with an admin, an author, a reviewer and a brand Mastodon channel on `mastodon`."""
+    workspace = WorkspaceFactory(language=language)
     admin = member(workspace, Role.ADMIN)
     author = member(workspace, Role.AUTHOR)
     reviewer = member(workspace, Role.REVIEWER)
-    channel = connect_mastodon(workspace, admin, mastodon)
+    channel = connect_mastodon(workspace, admin, mastodon, name=channel_name)
     return Brand(workspace, admin, author, reviewer, channel)
+
+
+@pytest.fixture
+def brand(db, mastodon) -> Brand:
+    return make_brand(mastodon)
 
 
 def approved_post(brand: Brand, *, body="Our spring catalogue is out.", when=None, channels=None):
@@ -117,6 +122,15 @@ def approved_post(brand: Brand, *, body="Our spring catalogue is out.", when=Non
     post_approve(post=post, user=brand.reviewer, acknowledge_warnings=True)
     post.refresh_from_db()
     return post
+
+
+def due_posts(brand, count: int, *, body="Burst post {n}: the spring collection."):
+    """Approved for later, then all moved to one moment a second ahead (moving keeps the approval)."""
+    posts = [approved_post(brand, body=body.format(n=n)) for n in range(count)]
+    due = timezone.now() + timedelta(seconds=1)
+    Post.objects.filter(pk__in=[post.pk for post in posts]).update(scheduled_at=due)
+    Publication.objects.filter(post__in=posts).update(scheduled_at=due, next_attempt_at=due)
+    return posts, due
 
 
 @pytest.fixture(scope="session")

@@ -24,19 +24,10 @@ from scheduler.services.pause import workspace_pause
 from scheduler.services.publishing import publication_claim, publication_publish, publication_request
 from tests.factories import make_post
 from tests.peers.mastodon_server import MastodonPeer
-from tests.scheduler.engine.conftest import PEER_TOKEN, approved_post, connect_mastodon
+from tests.scheduler.engine.conftest import PEER_TOKEN, connect_mastodon, due_posts
 
 pytestmark = pytest.mark.django_db
 WORKER = "celery@burst-host"
-
-
-def due_posts(brand, count: int, *, body="Burst post {n}: the spring collection."):
-    """Approved for later, then all moved to one moment a second ahead (moving keeps the approval)."""
-    posts = [approved_post(brand, body=body.format(n=n)) for n in range(count)]
-    due = timezone.now() + timedelta(seconds=1)
-    Post.objects.filter(pk__in=[post.pk for post in posts]).update(scheduled_at=due)
-    Publication.objects.filter(post__in=posts).update(scheduled_at=due, next_attempt_at=due)
-    return posts, due
 
 
 def items_of(posts) -> list[tuple[int, str]]:

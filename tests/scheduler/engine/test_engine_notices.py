@@ -8,15 +8,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from calendar_app.models import Notification, Post, Role
+from calendar_app.models import Notification
 from scheduler.models import Publication
 from scheduler.services import bursts
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.pause import workspace_pause, workspaces_auto_resume
 from scheduler.services.publishing import publication_claim, publication_publish
 from scheduler.services.reconcile import publications_recover_stuck
-from tests.factories import WorkspaceFactory, member
-from tests.scheduler.engine.conftest import Brand, approved_post, connect_mastodon
+from tests.scheduler.engine.conftest import approved_post, due_posts, make_brand
 
 pytestmark = pytest.mark.django_db
 
@@ -91,10 +90,7 @@ def test_a_spanish_team_is_told_in_spanish_that_a_post_failed_and_the_channel_ne
 
 def test_a_burst_writes_its_failure_reasons_in_each_workspaces_language(spanish_team, mastodon):
     """The sending threads are not the thread that set the language: each send is made in its workspace's."""
-    posts = [approved_post(spanish_team, body=f"Publicación {n}.") for n in range(2)]
-    due = timezone.now() + timedelta(seconds=1)
-    Post.objects.filter(pk__in=[post.pk for post in posts]).update(scheduled_at=due)
-    Publication.objects.filter(post__in=posts).update(scheduled_at=due, next_attempt_at=due)
+    posts, due = due_posts(spanish_team, 2, body="Publicación {n}.")
     mastodon.fail_next("POST", "/api/v1/statuses", 422, body={"error": "Validation failed: Text is too long"})
 
     counts = bursts.publications_publish_burst(
@@ -113,15 +109,7 @@ def test_a_burst_writes_its_failure_reasons_in_each_workspaces_language(spanish_
 def test_a_dead_workers_burst_is_recovered_in_each_workspaces_language(spanish_team, mastodon):
     """One claim (a burst) may hold posts of several workspaces: each recovered publication's reason is in
     its own workspace's language, and so is the reason of one out of attempts."""
-    english_workspace = WorkspaceFactory(language="en")
-    english = Brand(
-        english_workspace,
-        member(english_workspace, Role.ADMIN),
-        member(english_workspace, Role.AUTHOR),
-        member(english_workspace, Role.REVIEWER),
-        None,
-    )
-    english.channel = connect_mastodon(english.workspace, english.admin, mastodon, name="Other · Mastodon")
+    english = make_brand(mastodon, channel_name="Other · Mastodon")
     due = timezone.now() - timedelta(seconds=1)
     posts = [approved_post(spanish_team, when=due), approved_post(english, when=due)]
     posts.append(approved_post(spanish_team, body="Sin más intentos.", when=due))
