@@ -5,7 +5,9 @@ through these functions (imported late) instead of importing them at module leve
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 import redis
@@ -20,6 +22,21 @@ log = logging.getLogger(__name__)
 P = Publication.Status
 # What a broker that is down or refusing raises; a time limit is not among them and goes on.
 BROKER_REFUSALS = (OperationalError, redis.RedisError, OSError)
+# Set by `broker_refusals_shared`: the refusals met so far in that scope.
+_refusals_met: ContextVar[list[str] | None] = ContextVar("broker_refusals_met", default=None)
+
+
+@contextmanager
+def broker_refusals_shared() -> Iterator[None]:
+    """Within it, once the broker has refused one message, the messages after it are not offered: they are
+    handed back as refused at once. A broker that hangs costs its socket timeout and the publisher's retries
+    for every message (seconds each), and a burst recording a few hundred outcomes one by one would spend them
+    into its time limit; the dispatcher's next run queues the handed-back rows all together."""
+    scope = _refusals_met.set([])
+    try:
+        yield
+    finally:
+        _refusals_met.reset(scope)
 
 
 def enqueue_publish(
@@ -103,16 +120,26 @@ def _send_or_requeue(task, args: list, *, eta, rows, queued_at: Callable, refuse
     """Sent once the decision is committed. Should the broker refuse the message, the row's `queued_at`
     is changed so that the dispatcher or the sweeper queues it again in seconds; left as it was, it would
     wait for the fallback, minutes later. The refusal stops there: the outcome is recorded, and a burst
-    handing one publication back goes on with the others."""
+    handing one publication back goes on with the others (without offering them to a broker that refused
+    within `broker_refusals_shared`)."""
 
     def send() -> None:
-        try:
-            task.apply_async(args=args, eta=eta)
-        except BROKER_REFUSALS:
-            rows.update(queued_at=queued_at())
-            log.warning("the broker refused %s %s; it will be queued again", task.name, args, exc_info=True)
-            if refused is not None:
-                refused()
+        met = _refusals_met.get()
+        if met:
+            log.info("not offering %s %s: the broker refused a %s a moment ago", task.name, args, met[0])
+        else:
+            try:
+                task.apply_async(args=args, eta=eta)
+                return
+            except BROKER_REFUSALS:
+                log.warning(
+                    "the broker refused %s %s; it will be queued again", task.name, args, exc_info=True
+                )
+                if met is not None:
+                    met.append(task.name)
+        rows.update(queued_at=queued_at())
+        if refused is not None:
+            refused()
 
     transaction.on_commit(send)
 

@@ -40,7 +40,7 @@ from scheduler.models import PreflightReport
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.leases import publications_lease
 from scheduler.services.publishing import publication_publish_when_due
-from scheduler.services.queueing import enqueue_publish
+from scheduler.services.queueing import broker_refusals_shared, enqueue_publish
 
 from .moment import counted_as_sending, wait_for_the_moments_sends
 from .preparing import claim, prepare, release_stopped, sleep_until
@@ -51,7 +51,13 @@ log = logging.getLogger(__name__)
 
 
 def publications_publish_burst(*, items: list[tuple[int, str]], due: datetime, worker: str) -> Counter:
-    """Publish these (publication id, queued content hash) pairs at `due`; counts outcomes by name."""
+    """Publish these (publication id, queued content hash) pairs at `due`; counts outcomes by name. Once the
+    broker refuses one of the messages the burst queues, the others are handed back without asking it."""
+    with broker_refusals_shared():
+        return _publish_burst(items=items, due=due, worker=worker)
+
+
+def _publish_burst(*, items: list[tuple[int, str]], due: datetime, worker: str) -> Counter:
     counts: Counter = Counter()
     started = time.monotonic()
     ready, others = prepare(items, due=due)

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from calendar_app.models import PostStatus
 from scheduler.models import Publication
+from scheduler.services import bursts
 from scheduler.services.dispatcher import dispatch_due, sweep
 from scheduler.services.engine_settings import engine_setting
 from scheduler.services.liveness import messages_possibly_lost_since, worker_booted, workers_observe
 from scheduler.services.publishing import publication_claim, publication_publish
 from tests.scheduler.engine.broker import broker_drain, broker_purge
-from tests.scheduler.engine.conftest import approved_post, lease_written
+from tests.scheduler.engine.conftest import approved_post, due_posts, lease_written
 from tests.support.redis_proxy import RedisProxy
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +216,37 @@ def test_a_broker_that_stops_answering_counts_as_refusing_within_seconds(
     assert (publication.status, publication.queued_at) == ("scheduled", None)
     broker_drain()  # what Redis took before it stopped answering: the claim would absorb those
     assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_handing_many_posts_back_asks_a_hung_broker_once(
+    brand, mastodon, settings, django_capture_on_commit_callbacks
+):
+    """Every post of a burst is handed back to go alone (here: the send deadline has passed) while Redis has
+    stopped answering. The first message costs the broker's timeout and retries; the others are not offered
+    to it, so the burst is over in the time of one (asking each would cost seconds apiece, into the burst's
+    time limit), and the dispatcher's next run queues them all."""
+    settings.PAUTA_BURST_SEND_SECONDS = 0
+    posts, due = due_posts(brand, 8)
+    hung = RedisProxy(delay=settings.CELERY_TASK_SOFT_TIME_LIMIT)
+    hung.slow.set()
+    broker_drain()
+
+    with broker_through(hung):
+        counts = bursts.publications_publish_burst(
+            items=list(Publication.objects.filter(post__in=posts).values_list("pk", "content_hash")),
+            due=due,
+            worker="celery@hung",
+        )
+        waited = (timezone.now() - due).total_seconds()
+
+    assert counts == {"alone": 8}
+    one_refusal = settings.CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] * 4  # the timeout, 3 retries
+    assert waited < one_refusal * 2
+    rows = Publication.objects.filter(post__in=posts)
+    assert set(rows.values_list("status", "queued_at")) == {("scheduled", None)}
+    broker_drain()
+    assert run(dispatch_due, django_capture_on_commit_callbacks)["queued"] == 8
 
 
 @pytest.mark.django_db(transaction=True)
