@@ -83,6 +83,7 @@ def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(tmp_path):
         output, _ = launcher.communicate(timeout=60)
     assert "Pauta is running at" in output
     assert "launcher-test-pw" in output
+    assert "could not release the beat leader lock" not in output  # Redis outlives beat
     time.sleep(1)
     alive = [
         pid
@@ -90,3 +91,42 @@ def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them_all(tmp_path):
         if os.path.exists(f"/proc/{pid}") and "zombie" not in open(f"/proc/{pid}/status").read()
     ]
     assert alive == [], f"processes left behind: {alive}"
+
+
+_RECORD_SIGTERM = """
+import signal, sys, time
+def stop(signum, frame):
+    with open(sys.argv[1], "a") as log:
+        log.write(f"{sys.argv[2]} told {time.monotonic()}\\n")
+    time.sleep(float(sys.argv[3]))  # a worker's warm shutdown, still using the broker
+    with open(sys.argv[1], "a") as log:
+        log.write(f"{sys.argv[2]} gone {time.monotonic()}\\n")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+print("ready", flush=True)
+while True:
+    time.sleep(0.1)
+"""
+
+
+def test_stopping_waits_for_the_app_processes_before_stopping_redis(tmp_path):
+    """Real processes standing in for redis and the worker (each in its own process group, as the launcher
+    starts them); the worker takes 0.5 s to finish on SIGTERM and Redis must still be up meanwhile."""
+    from scheduler.management.commands.run_pauta import Command
+
+    log = tmp_path / "stops.log"
+    command = Command()
+    command.children = []
+    for name, linger in (("redis", "0"), ("worker", "0.5")):
+        process = subprocess.Popen(
+            [sys.executable, "-c", _RECORD_SIGTERM, str(log), name, linger],
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout.readline().strip() == "ready"
+        command.children.append((name, process))
+    command._stop_all()
+    events = {tuple(line.split()[:2]): float(line.split()[2]) for line in log.read_text().splitlines()}
+    assert events[("redis", "told")] >= events[("worker", "gone")], events
+    assert all(process.poll() is not None for _name, process in command.children)

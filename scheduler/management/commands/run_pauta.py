@@ -114,17 +114,28 @@ class Command(BaseCommand):
         raise KeyboardInterrupt
 
     def _stop_all(self) -> None:
+        """The app's processes first, Redis last: a worker finishing its tasks on SIGTERM still needs the
+        broker to hand back what it has not done, and beat to release its leader lock."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for _name, process in reversed(self.children):
+        services = [child for child in self.children if child[0] == "redis"]
+        apps = [child for child in self.children if child[0] != "redis"]
+        deadline = time.monotonic() + 15
+        self._stop(apps, deadline)
+        self._stop(services, deadline + 5)
+        self.stdout.write("Pauta stopped.")
+
+    @staticmethod
+    def _stop(children: list[tuple[str, subprocess.Popen]], deadline: float) -> None:
+        """SIGTERM to each process group, then SIGKILL to whatever is still running at `deadline`."""
+        for _name, process in children:
             if process.poll() is None:
                 try:
                     os.killpg(process.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
-        deadline = time.monotonic() + 15
-        for _name, process in self.children:
+        for _name, process in children:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        self.stdout.write("Pauta stopped.")
+                process.wait()
