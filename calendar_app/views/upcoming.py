@@ -6,7 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from calendar_app.models import UserPreference
-from calendar_app.selectors.calendar import upcoming_publications, upcoming_unapproved
+from calendar_app.selectors.calendar import (
+    recently_missed,
+    upcoming_publications,
+    upcoming_unapproved,
+)
 from calendar_app.services.preferences import display_timezone
 from calendar_app.views.helpers import workspace_view
 
@@ -24,6 +28,7 @@ def upcoming_view(request):
         "workspace": workspace,
         "groups": groups,
         "unapproved": upcoming_unapproved(workspace=workspace, now=now, hours=HOURS),
+        "missed": recently_missed(workspace=workspace, now=now, hours=HOURS),
         "hours": HOURS,
         "now": now,
         "tz_name": tz_name,

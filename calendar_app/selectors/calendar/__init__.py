@@ -10,6 +10,7 @@ from calendar_app.selectors.calendar.options import CalendarOptions, calendar_op
 from calendar_app.selectors.calendar.ranges import VIEWS, CalendarRange, calendar_range, local_midnight_utc
 from calendar_app.selectors.calendar.upcoming import (
     UpcomingChannel,
+    recently_missed,
     upcoming_publications,
     upcoming_unapproved,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "calendar_posts_queryset",
     "calendar_range",
     "local_midnight_utc",
+    "recently_missed",
     "upcoming_publications",
     "upcoming_unapproved",
 ]

@@ -9,6 +9,7 @@ from calendar_app.models import Post, PostStatus, Workspace
 from scheduler.models import Channel, PreflightReport, Publication
 
 DUE = (Publication.Status.SCHEDULED, Publication.Status.HELD)
+DID_NOT_GO_OUT = (Publication.Status.HELD, Publication.Status.FAILED, Publication.Status.UNCONFIRMED)
 NOT_YET_APPROVED = (PostStatus.DRAFT, PostStatus.IN_REVIEW, PostStatus.CHANGES_REQUESTED)
 
 
@@ -33,9 +34,35 @@ class UpcomingChannel:
         return sum(1 for item in self.items if item.report is not None and not item.report.ok)
 
 
-def upcoming_publications(*, workspace: Workspace, now: datetime, hours: int = 24) -> list[UpcomingChannel]:
+def _reports_by_post(publications) -> dict[int, list[PreflightReport]]:
+    """The reports of these publications' posts, newest first (without their bulky details)."""
+    reports = PreflightReport.objects.filter(post_id__in=Subquery(publications.values("post_id"))).defer(
+        "links", "identity"
+    )
+    by_post: dict[int, list[PreflightReport]] = {}
+    for report in reports.order_by("-created_at", "-id"):
+        by_post.setdefault(report.post_id, []).append(report)
+    return by_post
+
+
+def _report_for(
+    publication: Publication, by_post: dict[int, list[PreflightReport]]
+) -> PreflightReport | None:
     """A report counts for a publication when it was made for it, or for its post as a whole since the
     publication was scheduled; older post-level reports describe content or times that no longer apply."""
+    return next(
+        (
+            report
+            for report in by_post.get(publication.post_id, ())
+            if report.publication_id == publication.pk
+            or (report.publication_id is None and report.created_at >= publication.created_at)
+        ),
+        None,
+    )
+
+
+def upcoming_publications(*, workspace: Workspace, now: datetime, hours: int = 24) -> list[UpcomingChannel]:
+    """The publications due in the next hours, per channel, each with the report that counts for it."""
     publications = (
         Publication.objects.filter(
             post__workspace=workspace,
@@ -46,26 +73,14 @@ def upcoming_publications(*, workspace: Workspace, now: datetime, hours: int = 2
         .select_related("post", "channel")
         .order_by("channel__network", "channel__display_name", "channel_id", "scheduled_at", "id")
     )
-    reports = PreflightReport.objects.filter(post_id__in=Subquery(publications.values("post_id"))).defer(
-        "links", "identity"
-    )
-    by_post: dict[int, list[PreflightReport]] = {}
-    for report in reports.order_by("-created_at", "-id"):
-        by_post.setdefault(report.post_id, []).append(report)
+    by_post = _reports_by_post(publications)
     lead = timedelta(minutes=workspace.preflight_minutes_before)
     groups: dict[int, UpcomingChannel] = {}
     for publication in publications:
-        report = next(
-            (
-                r
-                for r in by_post.get(publication.post_id, ())
-                if r.publication_id == publication.pk
-                or (r.publication_id is None and r.created_at >= publication.created_at)
-            ),
-            None,
-        )
         group = groups.setdefault(publication.channel_id, UpcomingChannel(channel=publication.channel))
-        group.items.append(UpcomingItem(publication, report, publication.scheduled_at - lead))
+        group.items.append(
+            UpcomingItem(publication, _report_for(publication, by_post), publication.scheduled_at - lead)
+        )
     return list(groups.values())
 
 
@@ -81,3 +96,27 @@ def upcoming_unapproved(*, workspace: Workspace, now: datetime, hours: int = 24)
         .select_related("author")
         .order_by("scheduled_at", "id")
     )
+
+
+def recently_missed(*, workspace: Workspace, now: datetime, hours: int = 24) -> list[UpcomingItem]:
+    """Publications whose time came in the last hours and that did not go out (held by pre-flight, failed, or
+    not yet confirmed), while their post still waits for someone: once it is retried, edited, rescheduled or
+    cancelled, the post's status moves on and the row drops off. Without this, a post held a minute ago
+    would vanish from a page that only looks ahead."""
+    publications = (
+        Publication.objects.filter(
+            post__workspace=workspace,
+            status__in=DID_NOT_GO_OUT,
+            post__status__in=(PostStatus.FAILED, PostStatus.UNCONFIRMED),
+            scheduled_at__gte=now - timedelta(hours=hours),
+            scheduled_at__lt=now,
+        )
+        .select_related("post", "channel")
+        .order_by("-scheduled_at", "id")
+    )
+    by_post = _reports_by_post(publications)
+    lead = timedelta(minutes=workspace.preflight_minutes_before)
+    return [
+        UpcomingItem(publication, _report_for(publication, by_post), publication.scheduled_at - lead)
+        for publication in publications
+    ]

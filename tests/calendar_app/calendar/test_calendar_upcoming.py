@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_app.selectors.calendar import upcoming_publications
+from calendar_app.models import Post
+from calendar_app.selectors.calendar import recently_missed, upcoming_publications
 from calendar_app.services import workflow
 from scheduler.models import PreflightReport, Publication
+from scheduler.services.preflight.run import preflight_hold
 from tests.calendar_app.calendar.calendar_support import approved_post_at, post_at
 from tests.factories import WorkspaceFactory, member
 
@@ -101,3 +103,64 @@ def test_a_pre_flight_that_should_have_run_is_flagged(client, brand):
     html = client.get(reverse("calendar_app:upcoming", kwargs={"slug": brand.slug})).content.decode()
     assert "worker is running" not in html
     assert reverse("scheduler:preflight-report", kwargs={"slug": brand.slug, "report_id": report.pk}) in html
+
+
+def _held_a_while_ago(brand, *, title: str, minutes_ago: int) -> Post:
+    """Held by the real pre-flight service minutes before its time; then the time passes (moved back in bulk,
+    as the clock would)."""
+    post = approved_post_at(brand, timezone.now() + timedelta(minutes=5), title=title)
+    report = PreflightReport.objects.create(
+        post=post,
+        trigger="scheduled",
+        ok=False,
+        content_hash=post.content_hash,
+        summary="https://example.org/promo answered 404 Not Found after 1 redirect",
+    )
+    assert preflight_hold(post_id=post.pk, report=report)
+    past = timezone.now() - timedelta(minutes=minutes_ago)
+    Post.objects.filter(pk=post.pk).update(scheduled_at=past)
+    Publication.objects.filter(post=post).update(scheduled_at=past)
+    post.refresh_from_db()
+    return post
+
+
+def test_a_post_held_after_its_time_passed_stays_on_the_page_with_its_reason(client, brand):
+    held = _held_a_while_ago(brand, title="Promo de otoño", minutes_ago=3)
+    _held_a_while_ago(brand, title="De anteayer", minutes_ago=25 * 60)
+    missed = recently_missed(workspace=brand, now=timezone.now())
+    assert [item.post.title for item in missed] == ["Promo de otoño"]
+    assert missed[0].publication.status == Publication.Status.HELD
+    assert missed[0].report.post_id == held.pk
+
+    client.force_login(brand.viewer)
+    html = client.get(reverse("calendar_app:upcoming", kwargs={"slug": brand.slug})).content.decode()
+    assert "1 publication did not go out in the last 24 hours" in html
+    assert "Promo de otoño" in html and "answered 404 Not Found after 1 redirect" in html
+    assert (
+        reverse("scheduler:preflight-report", kwargs={"slug": brand.slug, "report_id": missed[0].report.pk})
+        in html
+    )
+    assert "De anteayer" not in html
+    assert "Nothing is due to go out in the next 24 hours." in html
+
+
+def test_a_held_post_leaves_the_list_once_a_reviewer_retries_or_moves_it(brand):
+    retried = _held_a_while_ago(brand, title="Reintentado", minutes_ago=3)
+    moved = _held_a_while_ago(brand, title="Movido", minutes_ago=3)
+    assert len(recently_missed(workspace=brand, now=timezone.now())) == 2
+    workflow.post_retry(post=retried, user=brand.reviewer)
+    workflow.post_reschedule(
+        post=moved, user=brand.reviewer, scheduled_at=timezone.now() + timedelta(hours=2)
+    )
+    assert recently_missed(workspace=brand, now=timezone.now()) == []
+
+
+def test_published_and_cancelled_posts_are_not_listed_as_missed(brand):
+    out = approved_post_at(brand, timezone.now() + timedelta(minutes=5), title="Salió")
+    Publication.objects.filter(post=out).update(
+        status=Publication.Status.PUBLISHED, scheduled_at=timezone.now() - timedelta(minutes=2)
+    )
+    Post.objects.filter(pk=out.pk).update(status="published")
+    cancelled = _held_a_while_ago(brand, title="Cancelado", minutes_ago=3)
+    workflow.post_cancel(post=cancelled, user=brand.reviewer)
+    assert recently_missed(workspace=brand, now=timezone.now()) == []
