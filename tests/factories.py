@@ -67,3 +67,21 @@ def make_post(workspace: Workspace, author, *, body: str = "Hola, mundo", channe
     return post_create(
         workspace=workspace, user=author, body=body, channels=channels, scheduled_at=when, **extra
     )
+
+
+def held_after_its_time(post, *, summary: str, minutes_ago: int):
+    """An approved post held by the real pre-flight service (a failed report), then left while its time
+    passes: its time is moved back in bulk, as the clock would move past it."""
+    from calendar_app.models import Post
+    from scheduler.models import PreflightReport, Publication
+    from scheduler.services.preflight.run import preflight_hold
+
+    report = PreflightReport.objects.create(
+        post=post, trigger="scheduled", ok=False, content_hash=post.content_hash, summary=summary
+    )
+    assert preflight_hold(post_id=post.pk, report=report)
+    past = timezone.now() - timedelta(minutes=minutes_ago)
+    Post.objects.filter(pk=post.pk).update(scheduled_at=past)
+    Publication.objects.filter(post=post).update(scheduled_at=past)
+    post.refresh_from_db()
+    return post

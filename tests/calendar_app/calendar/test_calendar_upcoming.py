@@ -10,9 +10,8 @@ from calendar_app.models import Post
 from calendar_app.selectors.calendar import recently_missed, upcoming_publications
 from calendar_app.services import workflow
 from scheduler.models import PreflightReport, Publication
-from scheduler.services.preflight.run import preflight_hold
 from tests.calendar_app.calendar.calendar_support import approved_post_at, post_at
-from tests.factories import WorkspaceFactory, member
+from tests.factories import WorkspaceFactory, held_after_its_time, member
 
 pytestmark = pytest.mark.django_db
 
@@ -106,22 +105,12 @@ def test_a_pre_flight_that_should_have_run_is_flagged(client, brand):
 
 
 def _held_a_while_ago(brand, *, title: str, minutes_ago: int) -> Post:
-    """Held by the real pre-flight service minutes before its time; then the time passes (moved back in bulk,
-    as the clock would)."""
     post = approved_post_at(brand, timezone.now() + timedelta(minutes=5), title=title)
-    report = PreflightReport.objects.create(
-        post=post,
-        trigger="scheduled",
-        ok=False,
-        content_hash=post.content_hash,
+    return held_after_its_time(
+        post,
         summary="https://example.org/promo answered 404 Not Found after 1 redirect",
+        minutes_ago=minutes_ago,
     )
-    assert preflight_hold(post_id=post.pk, report=report)
-    past = timezone.now() - timedelta(minutes=minutes_ago)
-    Post.objects.filter(pk=post.pk).update(scheduled_at=past)
-    Publication.objects.filter(post=post).update(scheduled_at=past)
-    post.refresh_from_db()
-    return post
 
 
 def test_a_post_held_after_its_time_passed_stays_on_the_page_with_its_reason(client, brand):

@@ -19,7 +19,7 @@ from tests.e2e.journey.support import (
     photo_png,
     plan_background,
 )
-from tests.factories import make_post
+from tests.factories import held_after_its_time, make_post
 
 pytestmark = [pytest.mark.e2e, pytest.mark.peer, pytest.mark.django_db(transaction=True)]
 POST_PAGE = re.compile(r"/w/aurora/posts/(\d+)/$")
@@ -27,7 +27,8 @@ POST_PAGE = re.compile(r"/w/aurora/posts/(\d+)/$")
 
 @pytest.fixture
 def planned(team, links):
-    """The team's week, a post in review with a style warning, and one whose pre-flight found a dead link."""
+    """The team's week, a post in review with a style warning, one whose pre-flight found a dead link, and one
+    held for it a few minutes ago (listed on Next 24 hours as not gone out)."""
     now = timezone.now()
     plan_background(team, now=now)
     shouting = make_post(
@@ -45,6 +46,13 @@ def planned(team, links):
         body=f"Our winter terrace: {links.url('/missing')}",
         when=now + timedelta(hours=5),
     )
+    missed = approved_post(
+        team,
+        title="Autumn promo",
+        body=f"Autumn promo: {links.url('/missing')}",
+        when=now + timedelta(hours=6),
+    )
+    held_after_its_time(missed, summary=f"{links.url('/missing')} answered 404 Not Found", minutes_ago=5)
     return {"in_review": shouting, "broken": broken}
 
 
