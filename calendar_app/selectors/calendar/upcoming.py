@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from calendar_app.models import Post, PostStatus, Workspace
 from scheduler.models import Channel, PreflightReport, Publication
@@ -61,6 +61,15 @@ def _report_for(
     )
 
 
+def _with_reports(workspace: Workspace, publications) -> list[UpcomingItem]:
+    by_post = _reports_by_post(publications)
+    lead = timedelta(minutes=workspace.preflight_minutes_before)
+    return [
+        UpcomingItem(publication, _report_for(publication, by_post), publication.scheduled_at - lead)
+        for publication in publications
+    ]
+
+
 def upcoming_publications(*, workspace: Workspace, now: datetime, hours: int = 24) -> list[UpcomingChannel]:
     """The publications due in the next hours, per channel, each with the report that counts for it."""
     publications = (
@@ -73,14 +82,10 @@ def upcoming_publications(*, workspace: Workspace, now: datetime, hours: int = 2
         .select_related("post", "channel")
         .order_by("channel__network", "channel__display_name", "channel_id", "scheduled_at", "id")
     )
-    by_post = _reports_by_post(publications)
-    lead = timedelta(minutes=workspace.preflight_minutes_before)
     groups: dict[int, UpcomingChannel] = {}
-    for publication in publications:
-        group = groups.setdefault(publication.channel_id, UpcomingChannel(channel=publication.channel))
-        group.items.append(
-            UpcomingItem(publication, _report_for(publication, by_post), publication.scheduled_at - lead)
-        )
+    for item in _with_reports(workspace, publications):
+        channel = item.publication.channel
+        groups.setdefault(channel.pk, UpcomingChannel(channel=channel)).items.append(item)
     return list(groups.values())
 
 
@@ -101,8 +106,12 @@ def upcoming_unapproved(*, workspace: Workspace, now: datetime, hours: int = 24)
 def recently_missed(*, workspace: Workspace, now: datetime, hours: int = 24) -> list[UpcomingItem]:
     """Publications whose time came in the last hours and that did not go out (held by pre-flight, failed, or
     not yet confirmed), while their post still waits for someone: once it is retried, edited, rescheduled or
-    cancelled, the post's status moves on and the row drops off. Without this, a post held a minute ago
-    would vanish from a page that only looks ahead."""
+    cancelled, the post's status moves on and the row drops off; a channel's earlier try, before a retry that
+    failed again, is not counted twice. Without this, a post held a minute ago would vanish from a page that
+    only looks ahead."""
+    retried_since = Publication.objects.filter(
+        post=OuterRef("post"), channel=OuterRef("channel"), pk__gt=OuterRef("pk")
+    )
     publications = (
         Publication.objects.filter(
             post__workspace=workspace,
@@ -111,12 +120,8 @@ def recently_missed(*, workspace: Workspace, now: datetime, hours: int = 24) -> 
             scheduled_at__gte=now - timedelta(hours=hours),
             scheduled_at__lt=now,
         )
+        .exclude(Exists(retried_since))
         .select_related("post", "channel")
         .order_by("-scheduled_at", "id")
     )
-    by_post = _reports_by_post(publications)
-    lead = timedelta(minutes=workspace.preflight_minutes_before)
-    return [
-        UpcomingItem(publication, _report_for(publication, by_post), publication.scheduled_at - lead)
-        for publication in publications
-    ]
+    return _with_reports(workspace, publications)

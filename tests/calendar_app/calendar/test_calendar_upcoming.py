@@ -153,3 +153,22 @@ def test_published_and_cancelled_posts_are_not_listed_as_missed(brand):
     cancelled = _held_a_while_ago(brand, title="Cancelado", minutes_ago=3)
     workflow.post_cancel(post=cancelled, user=brand.reviewer)
     assert recently_missed(workspace=brand, now=timezone.now()) == []
+
+
+def test_a_post_that_failed_again_after_a_retry_is_listed_once_per_channel(brand):
+    post = _held_a_while_ago(brand, title="Otra vez", minutes_ago=30)
+    workflow.post_retry(post=post, user=brand.reviewer)
+    failed = Publication.objects.get(post=post, status=Publication.Status.SCHEDULED)
+    Publication.objects.filter(pk=failed.pk).update(status=Publication.Status.FAILED, failure_reason="401")
+    Post.objects.filter(pk=post.pk).update(status="failed")
+    workflow.post_retry(post=post, user=brand.reviewer)
+    Publication.objects.filter(post=post, status=Publication.Status.SCHEDULED).update(
+        status=Publication.Status.FAILED,
+        failure_reason="Mastodon refused the access token (401 Unauthorized).",
+    )
+    Post.objects.filter(pk=post.pk).update(status="failed")
+    assert Publication.objects.filter(post=post, status=Publication.Status.FAILED).count() == 2
+    missed = recently_missed(workspace=brand, now=timezone.now())
+    assert [item.publication.failure_reason for item in missed] == [
+        "Mastodon refused the access token (401 Unauthorized)."
+    ]
