@@ -7,9 +7,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from calendar_app.models import Membership, Role, Workspace
+from calendar_app.models import Membership, Post, Role, Workspace
 from calendar_app.services.posts import post_create
-from scheduler.models import Channel, Network
+from scheduler.models import Channel, Network, PreflightReport, Publication
+from scheduler.services.preflight.run import preflight_hold
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -72,10 +73,6 @@ def make_post(workspace: Workspace, author, *, body: str = "Hola, mundo", channe
 def held_after_its_time(post, *, summary: str, minutes_ago: int):
     """An approved post held by the real pre-flight service (a failed report), then left while its time
     passes: its time is moved back in bulk, as the clock would move past it."""
-    from calendar_app.models import Post
-    from scheduler.models import PreflightReport, Publication
-    from scheduler.services.preflight.run import preflight_hold
-
     report = PreflightReport.objects.create(
         post=post, trigger="scheduled", ok=False, content_hash=post.content_hash, summary=summary
     )
