@@ -25,3 +25,13 @@ def redis_server():
         process.terminate()
         process.wait(timeout=10)
     shutil.rmtree(settings.TEST_VAR_DIR, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A page asked for in Spanish leaves Spanish active in the test's thread (LocaleMiddleware activates the
+    request's language and nothing deactivates it); the next test starts in the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
