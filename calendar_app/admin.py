@@ -30,7 +30,14 @@ class WorkspaceAdmin(admin.ModelAdmin):
 class PostAdmin(admin.ModelAdmin):
     list_display = ["__str__", "workspace", "author", "status", "scheduled_at"]
     list_filter = ["workspace", "status"]
-    readonly_fields = ["status", "status_reason", "content_hash", "revision_count", "submitted_at"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "status_reason_message",
+        "content_hash",
+        "revision_count",
+        "submitted_at",
+    ]
     search_fields = ["title", "body"]
 
 

@@ -91,7 +91,7 @@ class ReportSerializer(serializers.Serializer):
     publication = serializers.IntegerField(source="publication_id", allow_null=True)
     trigger = serializers.CharField()
     ok = serializers.BooleanField()
-    summary = serializers.CharField()
+    summary = serializers.CharField(source="summary_text")  # in the reader's language
     checks = serializers.JSONField()
     links = serializers.JSONField()
     identity = serializers.JSONField()

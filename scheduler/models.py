@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from calendar_app.services.messages import message_render
+
 
 class Network(models.TextChoices):
     MASTODON = "mastodon", "Mastodon"
@@ -75,6 +77,9 @@ class Publication(models.Model):
     remote_id = models.CharField(max_length=255, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
     failure_reason = models.TextField(blank=True)
+    # The same reason as a stored message, read in each reader's language; None when only text is known
+    # (a network's answer). Whoever writes `failure_reason` writes this too.
+    failure_message = models.JSONField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,6 +100,11 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} → {self.channel} ({self.status})"
+
+    @property
+    def failure_text(self) -> str:
+        """The reason in the reader's language where it was stored as a message."""
+        return message_render(self.failure_message) if self.failure_message else self.failure_reason
 
 
 class PublishAttempt(models.Model):
@@ -141,6 +151,7 @@ class PreflightReport(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     ok = models.BooleanField(default=False)
     summary = models.TextField(blank=True)
+    summary_message = models.JSONField(null=True, blank=True)  # `summary` as a stored message
     checks = models.JSONField(default=list)
     links = models.JSONField(default=list)
     identity = models.JSONField(default=dict)
@@ -151,3 +162,8 @@ class PreflightReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_trigger_display()} pre-flight of {self.post_id}: {'ok' if self.ok else 'failed'}"
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's language (reports stored before there were messages: as written)."""
+        return message_render(self.summary_message) if self.summary_message else self.summary

@@ -120,7 +120,7 @@ class PostSerializer(serializers.Serializer):
     links = serializers.ListField(child=serializers.CharField())
     media = MediaSerializer(many=True, source="media.all")
     status = serializers.CharField()
-    status_reason = serializers.CharField()
+    status_reason = serializers.CharField(source="status_reason_text")  # in the reader's language
     content_hash = serializers.CharField()
     revision_count = serializers.IntegerField()
     approvals = serializers.SerializerMethodField()
@@ -161,7 +161,7 @@ class MediaInputSerializer(serializers.Serializer):
 class PreflightRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     ok = serializers.BooleanField()
-    summary = serializers.CharField()
+    summary = serializers.CharField(source="summary_text")
     created_at = serializers.DateTimeField()
 
 

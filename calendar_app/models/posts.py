@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.models.workspace import Workspace
+from calendar_app.services.messages import message_render
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a73e8."))
 
@@ -72,6 +73,9 @@ class Post(models.Model):
         _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT
     )
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
+    # The same reason as a stored message, read in each reader's language (`status_reason_text`); None when
+    # only text is known. Set with the reason by the workflow's transitions.
+    status_reason_message = models.JSONField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     revision_count = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -95,8 +99,17 @@ class Post(models.Model):
         words = self.body.split()
         return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
 
+    @property
+    def status_reason_text(self) -> str:
+        return status_reason_text(self.status_reason, self.status_reason_message)
+
     def text_for(self, channel_id: int) -> str:
         return self.variants.get(str(channel_id)) or self.body
+
+
+def status_reason_text(reason: str, reason_message) -> str:
+    """Also for rows read as values (the calendar's entries)."""
+    return message_render(reason_message) if reason_message else reason
 
 
 def media_path(instance: "PostMedia", filename: str) -> str:

@@ -26,6 +26,7 @@ import requests
 import requests.adapters
 from urllib3.exceptions import NewConnectionError
 
+from calendar_app.services.messages import message_render
 from scheduler.links.guard import AddressGuard
 from scheduler.links.headers import retry_after_seconds
 from scheduler.links.i18n import gettext as _
@@ -191,7 +192,7 @@ class HttpCaller:
         verdict = AddressGuard(self.allow_hosts).check(parts.hostname or "", port)
         if not verdict.refused:
             return
-        values = {"network": self.network, "reason": verdict.refusal}
+        values = {"network": self.network, "reason": message_render(verdict.refusal)}
         if not verdict.addresses:
             raise TransientError(_("Could not reach %(network)s: %(reason)s") % values)
         raise PermanentError(_("%(network)s cannot be called: %(reason)s") % values)

@@ -20,7 +20,7 @@ from .result import reason_private, reason_unresolvable
 @dataclass(frozen=True)
 class GuardVerdict:
     addresses: tuple[str, ...]
-    refusal: str = ""
+    refusal: dict | None = None  # a stored message (`calendar_app.services.messages`)
 
     @property
     def refused(self) -> bool:

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from django.utils.translation import gettext_noop
+
+from calendar_app.services.messages import message
 
 from .guard import AddressGuard
 from .headers import retry_after_seconds
-from .i18n import gettext as _
 from .limits import HostLimiter
 from .result import (
     LinkResult,
+    link_result,
     reason_answered,
     reason_not_web,
     reason_private,
@@ -56,7 +59,7 @@ class _Answer:
     status: int | None = None
     location: str | None = None
     retry_after: float | None = None
-    failure: str = ""
+    failure: dict | None = None
     transient: bool = False
 
 
@@ -104,9 +107,9 @@ class Prober:
         started = time.monotonic()
         current, redirects, seen = url, 0, {url}
 
-        def finish(ok: bool, status: int | None, reason: str, cacheable: bool = True) -> ProbeOutcome:
+        def finish(ok: bool, status: int | None, reason: dict, cacheable: bool = True) -> ProbeOutcome:
             duration = int((time.monotonic() - started) * 1000)
-            result = LinkResult(url, current, status, ok, redirects, duration, reason)
+            result = link_result(url, current, status, ok, redirects, duration, reason)
             return ProbeOutcome(result, cacheable)
 
         while True:
@@ -192,5 +195,7 @@ def _failure_for(exc: requests.RequestException, host: str) -> _Answer:
     if isinstance(exc, requests.exceptions.SSLError):
         return _Answer(failure=reason_tls(host))
     if find_cause(exc, ConnectionRefusedError) is not None:
-        return _Answer(failure=reason_unreachable(host, _("connection refused")), transient=True)
-    return _Answer(failure=reason_unreachable(host, _("connection lost")), transient=True)
+        return _Answer(
+            failure=reason_unreachable(host, message(gettext_noop("connection refused"))), transient=True
+        )
+    return _Answer(failure=reason_unreachable(host, message(gettext_noop("connection lost"))), transient=True)

@@ -1,7 +1,8 @@
 """The outcome of checking one link, and the plain-words reasons shown to authors.
 
 Reasons are full sentences an author can act on without knowing HTTP ("answered 404 Not Found
-after 1 redirect"), because the pre-flight report shows them as they are.
+after 1 redirect"), because the pre-flight report shows them as they are. Each is kept as a stored message
+(`reason_message`, translated for each reader of the report) and as text in the caller's language (`reason`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from dataclasses import asdict, dataclass
 from http import HTTPStatus
 from typing import Any
 
-from .i18n import gettext as _
-from .i18n import ngettext
+from django.utils.translation import gettext_noop
+
+from calendar_app.services.messages import message, message_render, plural_message
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class LinkResult:
     duration_ms: int
     reason: str
     cached: bool = False
+    reason_message: dict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly form, so a cache backend (Redis) can store results as plain data."""
@@ -41,50 +44,67 @@ def status_phrase(status: int) -> str:
         return str(status)
 
 
-def reason_answered(url: str, status: int, redirects: int) -> str:
+def link_result(
+    url: str, final_url: str, status: int | None, ok: bool, redirects: int, duration_ms: int, reason: dict
+) -> LinkResult:
+    """A result whose reason is given as a message: stored as it is, and as text in the active language."""
+    return LinkResult(
+        url, final_url, status, ok, redirects, duration_ms, message_render(reason), reason_message=reason
+    )
+
+
+def reason_answered(url: str, status: int, redirects: int) -> dict:
     if redirects:
-        return ngettext(
+        return plural_message(
             "%(url)s answered %(status)s after %(count)d redirect",
             "%(url)s answered %(status)s after %(count)d redirects",
             redirects,
-        ) % {"url": url, "status": status_phrase(status), "count": redirects}
-    return _("%(url)s answered %(status)s") % {"url": url, "status": status_phrase(status)}
+            url=url,
+            status=status_phrase(status),
+        )
+    return message(gettext_noop("%(url)s answered %(status)s"), url=url, status=status_phrase(status))
 
 
-def reason_timeout(seconds: float) -> str:
-    return _("timed out after %(seconds)s s") % {"seconds": format_seconds(seconds)}
+def reason_timeout(seconds: float) -> dict:
+    return message(gettext_noop("timed out after %(seconds)s s"), seconds=format_seconds(seconds))
 
 
-def reason_unresolvable(host: str) -> str:
-    return _("could not resolve host %(host)s") % {"host": host}
+def reason_unresolvable(host: str) -> dict:
+    return message(gettext_noop("could not resolve host %(host)s"), host=host)
 
 
-def reason_private(address: str) -> str:
-    return _("refused: points at a private address (%(address)s)") % {"address": address}
+def reason_private(address: str) -> dict:
+    return message(gettext_noop("refused: points at a private address (%(address)s)"), address=address)
 
 
-def reason_unreachable(host: str, detail: str) -> str:
-    return _("could not connect to %(host)s (%(detail)s)") % {"host": host, "detail": detail}
+def reason_unreachable(host: str, detail: dict) -> dict:
+    return message(gettext_noop("could not connect to %(host)s (%(detail)s)"), host=host, detail=detail)
 
 
-def reason_tls(host: str) -> str:
-    return _("the secure connection to %(host)s failed (certificate or TLS error)") % {"host": host}
+def reason_tls(host: str) -> dict:
+    return message(
+        gettext_noop("the secure connection to %(host)s failed (certificate or TLS error)"), host=host
+    )
 
 
-def reason_redirect_loop() -> str:
-    return _("redirect loop")
+def reason_redirect_loop() -> dict:
+    return message(gettext_noop("redirect loop"))
 
 
-def reason_too_many_redirects(limit: int) -> str:
-    return _("too many redirects (more than %(limit)d)") % {"limit": limit}
+def reason_too_many_redirects(limit: int) -> dict:
+    return message(gettext_noop("too many redirects (more than %(limit)d)"), limit=limit)
 
 
-def reason_redirect_without_location(status: int) -> str:
-    return _("answered %(status)s without saying where to go") % {"status": status_phrase(status)}
+def reason_redirect_without_location(status: int) -> dict:
+    return message(
+        gettext_noop("answered %(status)s without saying where to go"), status=status_phrase(status)
+    )
 
 
-def reason_not_web(url: str) -> str:
-    return _("%(url)s is not a web address (only http and https links can be checked)") % {"url": url}
+def reason_not_web(url: str) -> dict:
+    return message(
+        gettext_noop("%(url)s is not a web address (only http and https links can be checked)"), url=url
+    )
 
 
 def format_seconds(seconds: float) -> str:

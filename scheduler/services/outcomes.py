@@ -67,6 +67,9 @@ def retry_delay(*, attempt: int, retry_after: float | None = None, base: float |
 
 
 def _cas(publication_id: int, token: str, **changes) -> bool:
+    """A new reason replaces the stored message of the old one, unless it comes with its own."""
+    if "failure_reason" in changes:
+        changes.setdefault("failure_message", None)
     return bool(
         Publication.objects.filter(pk=publication_id, status=P.PUBLISHING, claim_token=token).update(
             **changes
@@ -157,7 +160,13 @@ def _failed(publication, token, *, reason, attempt, outcome, report=None) -> boo
     post = _lock_post(publication)
     status = P.HELD if outcome == PublishAttempt.Outcome.HELD else P.FAILED
     won = _cas(
-        publication.pk, token, status=status, failure_reason=reason[:2000], claim_token="", worker_lost=False
+        publication.pk,
+        token,
+        status=status,
+        failure_reason=reason[:2000],
+        failure_message=report.summary_message if report is not None and not report.ok else None,
+        claim_token="",
+        worker_lost=False,
     )
     attempt.summary = attempt.summary or reason
     attempt.save(publication_id=publication.pk, outcome=outcome)
@@ -251,6 +260,7 @@ def outcomes_worker_lost(*, publications: list[Publication], reason_for, now: da
             queued_at=None,
             claim_token="",
             failure_reason=reason[:2000],
+            failure_message=None,
             worker_lost=True,
         )
         attempts += [

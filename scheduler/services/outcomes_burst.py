@@ -70,7 +70,7 @@ def _cas_published(published: list[Published], token: str) -> set[int]:
     quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
     sql = (
         f"UPDATE {quote(Publication._meta.db_table)} SET status = %s, published_at = %s, remote_id = %s, "
-        "remote_url = %s, failure_reason = '', claim_token = '', worker_lost = %s, "
+        "remote_url = %s, failure_reason = '', failure_message = NULL, claim_token = '', worker_lost = %s, "
         "attempt_count = attempt_count + %s WHERE id = %s AND status = %s AND claim_token = %s"
     )
     rows = [

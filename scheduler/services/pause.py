@@ -160,6 +160,7 @@ def _return_to_review(post: Post, *, paused_at, workspace: Workspace) -> bool:
             post=post,
             action="return_to_review",
             reason=reason[:500],
+            reason_message=why,
             details={"paused_at": paused_at.isoformat() if paused_at else None},
         )
         publications_sync_for_post(post=post)
@@ -175,7 +176,9 @@ def _return_to_review(post: Post, *, paused_at, workspace: Workspace) -> bool:
         )
         return True
     # Already going out on another channel: the late channel is held rather than sent late.
-    Publication.objects.filter(post=post, status=P.SCHEDULED).update(status=P.HELD, failure_reason=reason)
+    Publication.objects.filter(post=post, status=P.SCHEDULED).update(
+        status=P.HELD, failure_reason=reason, failure_message=why
+    )
     post_settle(post=post)
     return False
 

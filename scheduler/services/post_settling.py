@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from calendar_app.models import Notification, Post, PostStatus, Role
-from calendar_app.services.messages import message
+from calendar_app.services.messages import message, message_render
 from calendar_app.services.notifications import (
     Notice,
     notification_send,
@@ -56,14 +56,23 @@ def post_settle(*, post: Post, report: PreflightReport | None = None) -> Post:
         _notify_published(post, publications)
         return post
     reasons = [
-        f"{publication.channel.display_name}: {publication.failure_reason}"
+        message(
+            gettext_noop("%(name)s: %(reason)s"),
+            name=publication.channel.display_name,
+            reason=publication.failure_message or publication.failure_reason,
+        )
         for publication in publications
         if publication.status in (P.FAILED, P.HELD)
     ]
-    reason = " ".join(reasons)
-    post_system_transition(post=post, action="mark_failed", reason=reason[:500], preflight_report=report)
+    post_system_transition(
+        post=post,
+        action="mark_failed",
+        reason=message_render(reasons)[:500],
+        reason_message=reasons,
+        preflight_report=report,
+    )
     held_by_preflight = report is not None and not report.ok
-    _notify_failed(post, reason, kind=Notification.Kind.PREFLIGHT_FAILED if held_by_preflight else None)
+    _notify_failed(post, reasons, kind=Notification.Kind.PREFLIGHT_FAILED if held_by_preflight else None)
     return post
 
 
@@ -119,7 +128,7 @@ def published_notice(post: Post, publications: list[Publication]) -> Notice:
     )
 
 
-def _notify_failed(post: Post, reason: str, *, kind: str | None = None) -> None:
+def _notify_failed(post: Post, reason: list, *, kind: str | None = None) -> None:
     reviewers = workspace_members_with_role(workspace=post.workspace, role=Role.REVIEWER)
     notification_send(
         users=[post.author, *reviewers],

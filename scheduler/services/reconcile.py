@@ -179,10 +179,11 @@ def _settle(
             remote_id=remote_id[:255],
             remote_url=remote_url[:500],
             failure_reason="",
+            failure_message=None,
         )
         outcome = PublishAttempt.Outcome.PUBLISHED
     else:
-        changes.update(failure_reason=reason[:2000])
+        changes.update(failure_reason=reason[:2000], failure_message=None)
         outcome = PublishAttempt.Outcome.FAILED
     won = Publication.objects.filter(pk=publication.pk, status=P.UNCONFIRMED).update(**changes)
     attempt.summary = attempt.summary or reason

@@ -14,10 +14,21 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Coalesce, NullIf
 
 from calendar_app.models import Approval, Campaign, Post, PostMedia, PostStatus, Role, Tag, Workspace
+from calendar_app.models.posts import status_reason_text
 from calendar_app.services.workflow import PLANNED
 from scheduler.models import Channel, Publication
 
-ENTRY_FIELDS = ("id", "author_id", "campaign_id", "title", "body", "status", "status_reason", "scheduled_at")
+ENTRY_FIELDS = (
+    "id",
+    "author_id",
+    "campaign_id",
+    "title",
+    "body",
+    "status",
+    "status_reason",
+    "status_reason_message",
+    "scheduled_at",
+)
 
 
 @dataclass(frozen=True)
@@ -157,7 +168,7 @@ def calendar_entries(
             title=display_title(row),
             status=row.status,
             status_label=labels[row.status],
-            status_reason=row.status_reason,
+            status_reason=status_reason_text(row.status_reason, row.status_reason_message),
             scheduled_at=row.scheduled_at,
             local_at=row.scheduled_at.astimezone(zone),
             author_id=row.author_id,

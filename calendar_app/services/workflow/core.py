@@ -77,7 +77,14 @@ ACTION_LABELS = {
 }
 
 
-SYNCED_FIELDS = ("status", "status_reason", "submitted_at", "scheduled_at", "updated_at")
+SYNCED_FIELDS = (
+    "status",
+    "status_reason",
+    "status_reason_message",
+    "submitted_at",
+    "scheduled_at",
+    "updated_at",
+)
 
 
 def _updates_caller(transition_function):
@@ -107,14 +114,18 @@ def _move(
     actor=None,
     comment: str = "",
     reason: str = "",
+    reason_message: dict | list | None = None,
     details: dict | None = None,
     **audit,
 ) -> Post:
-    """The revision number goes into the audit entry so a reviewer's diff starts from what they last saw."""
+    """The revision number goes into the audit entry so a reviewer's diff starts from what they last saw.
+    `reason_message` is the reason as a stored message, when there is one, so each reader reads it in
+    their language; whatever the move, the old one goes."""
     source = post.status
     post.status = target
     post.status_reason = reason
-    fields = ["status", "status_reason", "updated_at"]
+    post.status_reason_message = reason_message
+    fields = ["status", "status_reason", "status_reason_message", "updated_at"]
     if action == "submit":
         post.submitted_at = timezone.now()
         fields.append("submitted_at")
@@ -223,7 +234,7 @@ def post_content_changed(*, post: Post, actor, old_hash: str) -> Post:
 
 
 def post_system_transition(
-    *, post: Post, action: str, reason: str = "", preflight_report=None, details=None
+    *, post: Post, action: str, reason: str = "", reason_message=None, preflight_report=None, details=None
 ) -> Post:
     """Moves made by the scheduler (publishing outcomes, pause/resume); the caller holds the transaction."""
     transition = _check(post, action)
@@ -231,7 +242,13 @@ def post_system_transition(
         raise ValueError(f"{action} is not a system transition")
     target = transition.target
     return _move(
-        post, action=action, target=target, reason=reason, preflight_report=preflight_report, details=details
+        post,
+        action=action,
+        target=target,
+        reason=reason,
+        reason_message=reason_message,
+        preflight_report=preflight_report,
+        details=details,
     )
 
 
@@ -250,7 +267,7 @@ def posts_system_transition(
         _check(post, action)
     now = timezone.now()
     Post.objects.filter(pk__in=[post.pk for post in posts]).update(
-        status=transition.target, status_reason="", updated_at=now
+        status=transition.target, status_reason="", status_reason_message=None, updated_at=now
     )
     entries = []
     for post in posts:
@@ -265,7 +282,8 @@ def posts_system_transition(
                 preflight_report=(preflight_reports or {}).get(post.pk),
             )
         )
-        post.status, post.status_reason, post.updated_at = transition.target, "", now
+        post.status, post.status_reason, post.status_reason_message = transition.target, "", None
+        post.updated_at = now
     AuditEntry.objects.bulk_create(entries)
 
 

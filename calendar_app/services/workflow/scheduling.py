@@ -58,15 +58,18 @@ def post_reschedule(*, post: Post, user, scheduled_at) -> Post:
         post.scheduled_at = scheduled_at
         post.save(update_fields=["scheduled_at", "updated_at"])
         approvals = list(current_approvals(post))
-        target, reason = post.status, post.status_reason
+        target, reason, reason_message = post.status, post.status_reason, post.status_reason_message
         details = {"from": previous.isoformat() if previous else None, "to": scheduled_at.isoformat()}
         if approvals and not membership.has_role(Role.REVIEWER):
             post.approvals.filter(content_hash=post.content_hash).delete()
             details["withdrawn_approvals"] = [approval.reviewer.get_username() for approval in approvals]
             if post.status in (S.APPROVED, S.FAILED):
                 target = S.IN_REVIEW
-            reason = _(
-                "The author moved it, so its approvals were withdrawn: it needs approving for the new time."
+            reason, reason_message = (
+                _(
+                    "The author moved it, so its approvals were withdrawn: it needs approving for the new time."
+                ),
+                None,
             )
             _notify_reviewers(
                 post,
@@ -74,8 +77,16 @@ def post_reschedule(*, post: Post, user, scheduled_at) -> Post:
                 gettext_noop("%(user)s moved “%(post)s”; it needs approving again for the new time."),
             )
         elif post.status == S.FAILED and len(approvals) >= post.workspace.approvals_required:
-            target, reason = S.APPROVED, ""
-        _move(post, action="reschedule", target=target, actor=user, reason=reason, details=details)
+            target, reason, reason_message = S.APPROVED, "", None
+        _move(
+            post,
+            action="reschedule",
+            target=target,
+            actor=user,
+            reason=reason,
+            reason_message=reason_message,
+            details=details,
+        )
         _publications_sync(post)
     return post
 

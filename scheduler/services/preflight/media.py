@@ -6,7 +6,6 @@ image, Mastodon 16 MB) and files can go missing from storage, so pre-flight look
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image, UnidentifiedImageError
 
@@ -35,49 +34,64 @@ LIMITS = {
 PIL_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
-def _read_image(item) -> tuple[str | None, int, str | None]:
+def _read_image(item) -> tuple[str | None, int, dict | None]:
     """(mime type, pixel count, problem) from the stored file itself, not from what was recorded."""
     try:
         with item.image.open("rb") as handle, Image.open(handle) as picture:
             return PIL_TYPES.get(picture.format or ""), picture.width * picture.height, None
     except FileNotFoundError:
-        return None, 0, _("the file is missing from storage")
+        return None, 0, message(gettext_noop("the file is missing from storage"))
     except (UnidentifiedImageError, OSError):
-        return None, 0, _("the file is not a readable image")
+        return None, 0, message(gettext_noop("the file is not a readable image"))
 
 
 def media_check(*, post: Post, channels: list[Channel]) -> CheckResult:
     items = list(post.media.all())
     if not items:
         return verdict_from("media", [], message(gettext_noop("No images attached.")))
-    problems: list[str] = []
+    problems: list[dict] = []
     read = {item.pk: _read_image(item) for item in items}
     for channel in channels:
         limits = LIMITS[channel.network]
         if len(items) > limits.max_images:
             problems.append(
-                _("%(channel)s accepts at most %(count)d images; the post has %(actual)d.")
-                % {"channel": channel.display_name, "count": limits.max_images, "actual": len(items)}
+                message(
+                    gettext_noop("%(channel)s accepts at most %(count)d images; the post has %(actual)d."),
+                    channel=channel.display_name,
+                    count=limits.max_images,
+                    actual=len(items),
+                )
             )
         for position, item in enumerate(items, start=1):
             mime, pixels, unreadable = read[item.pk]
             values = {"channel": channel.display_name, "n": position}
             if unreadable:
-                problems.append(_("Image %(n)d: %(problem)s.") % {**values, "problem": unreadable})
+                problems.append(
+                    message(gettext_noop("Image %(n)d: %(problem)s."), n=position, problem=unreadable)
+                )
                 continue
             if not item.alt_text.strip():
-                problems.append(_("Image %(n)d has no alt text.") % values)
+                problems.append(message(gettext_noop("Image %(n)d has no alt text."), n=position))
             if mime not in limits.mime_types:
-                problems.append(_("Image %(n)d is not a format %(channel)s accepts.") % values)
+                problems.append(
+                    message(gettext_noop("Image %(n)d is not a format %(channel)s accepts."), **values)
+                )
             size = item.image.size
             if size > limits.max_bytes:
                 problems.append(
-                    _("Image %(n)d is %(size)s; %(channel)s accepts up to %(limit)s.")
-                    % {**values, "size": _megabytes(size), "limit": _megabytes(limits.max_bytes)}
+                    message(
+                        gettext_noop("Image %(n)d is %(size)s; %(channel)s accepts up to %(limit)s."),
+                        **values,
+                        size=_megabytes(size),
+                        limit=_megabytes(limits.max_bytes),
+                    )
                 )
             if pixels > limits.max_pixels:
-                problems.append(_("Image %(n)d has more pixels than %(channel)s accepts.") % values)
-    unique = list(dict.fromkeys(problems))
+                problems.append(
+                    message(gettext_noop("Image %(n)d has more pixels than %(channel)s accepts."), **values)
+                )
+    # The same words for two channels (an image without alt text) are said once.
+    unique = [problem for index, problem in enumerate(problems) if problem not in problems[:index]]
     return verdict_from(
         "media", unique, message(gettext_noop("%(count)d image(s) fit every channel."), count=len(items))
     )

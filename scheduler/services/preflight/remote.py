@@ -4,11 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from calendar_app.models import Notification, Post
-from calendar_app.services.messages import message
+from calendar_app.services.messages import message, message_render
 from calendar_app.text.links import extract_links
 from scheduler.adapters import AdapterError, PermanentError, TransientError
 from scheduler.links import check_links
@@ -76,6 +75,7 @@ def links_check(
         entries = {result.url: result.to_dict() for result in results}
         for url, info in wanted.items():
             if not info["host"]:
+                reason = message(gettext_noop("%(url)s is not a valid web address"), url=info["written"])
                 entries[url] = {
                     "url": url,
                     "final_url": url,
@@ -83,7 +83,8 @@ def links_check(
                     "ok": False,
                     "redirects": 0,
                     "duration_ms": 0,
-                    "reason": _("%(url)s is not a valid web address") % {"url": info["written"]},
+                    "reason": message_render(reason),
+                    "reason_message": reason,
                     "cached": False,
                 }
     links = [
@@ -95,19 +96,27 @@ def links_check(
     return verdict_from("links", problems, passed), links
 
 
-def _link_problem(entry: dict) -> str:
-    """Named by the link as the author wrote it, and where a redirect ended up when that is what failed."""
-    reason = entry.get("reason") or _("did not resolve")
+def _link_problem(entry: dict) -> dict | list:
+    """Named by the link as the author wrote it, and where a redirect ended up when that is what failed.
+    A stored message, so each reader of the report reads it in their language (`_link_reason`)."""
+    reason = _link_reason(entry)
     final = entry.get("final_url") or entry["url"]
     redirects = entry.get("redirects") or 0
     if entry.get("status") and reason == reason_answered(final, entry["status"], redirects):
-        text = reason_answered(entry["written"], entry["status"], redirects)
+        problem = reason_answered(entry["written"], entry["status"], redirects)
         if final != entry["url"]:
-            text += " " + _("(ended at %(final)s)") % {"final": final}
-        return text
-    if entry["url"] in reason or entry["written"] in reason:
+            return [problem, message(gettext_noop("(ended at %(final)s)"), final=final)]
+        return problem
+    text = message_render(reason)
+    if entry["url"] in text or entry["written"] in text:
         return reason
-    return f"{entry['written']}: {reason}"
+    return message(gettext_noop("%(name)s: %(reason)s"), name=entry["written"], reason=reason)
+
+
+def _link_reason(entry: dict) -> dict | str:
+    """A report's link entry's reason: the stored message, or the text of reports written before there was
+    one."""
+    return entry.get("reason_message") or entry.get("reason") or message(gettext_noop("did not resolve"))
 
 
 def _cached_identity(channel: Channel) -> dict | None:
@@ -145,8 +154,8 @@ def _ask_identity(channel: Channel, *, use_cache: bool) -> dict:
     return {**answer, "cached": False, "calls": log.as_data()}
 
 
-def _identity_entry(channel: Channel, answer: dict) -> tuple[dict, str, str, ChannelFlag | None]:
-    """(report entry, verdict, plain-words reason, flag to raise)."""
+def _identity_entry(channel: Channel, answer: dict) -> tuple[dict, str, dict | str, ChannelFlag | None]:
+    """(report entry, verdict, plain-words reason as a stored message, flag to raise)."""
     entry = {
         "channel": channel.pk,
         "channel_name": channel.display_name,
@@ -166,32 +175,37 @@ def _identity_entry(channel: Channel, answer: dict) -> tuple[dict, str, str, Cha
         "error": answer.get("error", ""),
     }
     if channel.status == Channel.Status.DISABLED:
-        return entry, FAIL, _("Channel %(channel)s is disabled.") % values, None
+        return entry, FAIL, message(gettext_noop("Channel %(channel)s is disabled."), **values), None
     if "error" in answer:
-        reason = _("Could not ask %(channel)s who it is: %(error)s") % values
+        reason = message(gettext_noop("Could not ask %(channel)s who it is: %(error)s"), **values)
         if answer.get("transient"):
             return entry, DEFERRED, reason, None
         flag = (
-            ChannelFlag(channel, reason, Notification.Kind.PUBLISH_FAILED)
+            ChannelFlag(channel, message_render(reason), Notification.Kind.PUBLISH_FAILED)
             if answer.get("auth_problem")
             else None
         )
         return entry, FAIL, reason, flag
     if not entry["matches"]:
-        reason = (
-            _(
+        reason = message(
+            gettext_noop(
                 "%(channel)s is registered as the brand account %(registered)s, but its credentials now act "
                 "as %(handle)s. Nothing will be published from it until an admin fixes the channel."
-            )
-            % values
+            ),
+            **values,
         )
-        return entry, FAIL, reason, ChannelFlag(channel, reason, Notification.Kind.BRAND_MISMATCH)
+        flag = ChannelFlag(channel, message_render(reason), Notification.Kind.BRAND_MISMATCH)
+        return entry, FAIL, reason, flag
     if not channel.is_brand_account:
         return (
             entry,
             FAIL,
-            _("%(channel)s (%(handle)s) has not been confirmed as one of the brand's official accounts.")
-            % values,
+            message(
+                gettext_noop(
+                    "%(channel)s (%(handle)s) has not been confirmed as one of the brand's official accounts."
+                ),
+                **values,
+            ),
             None,
         )
     return entry, PASS, "", None
@@ -203,7 +217,9 @@ def identity_check(
     problems, deferred, entries, flags = [], [], [], []
     for channel in channels:
         entry, verdict, reason, flag = _identity_entry(channel, _ask_identity(channel, use_cache=use_cache))
-        entry["verdict"], entry["reason"] = verdict, reason
+        entry.update(
+            verdict=verdict, reason=message_render(reason), reason_message=reason if reason else None
+        )
         entries.append(entry)
         (problems if verdict == FAIL else deferred if verdict == DEFERRED else []).append(reason)
         if flag is not None:

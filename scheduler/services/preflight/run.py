@@ -7,25 +7,25 @@ identity answer and the link verdicts of a recent report for the same content ar
 stored every time, so what was asked and answered can be shown later.
 
 Report layout (`PreflightReport`): `checks` is a list of {name, verdict (pass/fail/deferred), message,
-problems}; `links` a list of {url, written, final_url, status, ok, redirects, duration_ms, reason, cached,
-channels}; `identity` is {"channels": [{channel, channel_name, network, asked, expected_handle,
-answered_handle, matches, is_brand_account, verdict, reason, calls}]}.
+problems, detail, label}; `links` a list of {url, written, final_url, status, ok, redirects, duration_ms,
+reason, reason_message, cached, channels}; `identity` is {"channels": [{channel, channel_name, network,
+asked, expected_handle, answered_handle, matches, is_brand_account, verdict, reason, reason_message,
+calls}]}.
 
-The texts a report stores (its summary, which also becomes the post's and the publications' reason) are
-written in the language of whoever asked on demand, and otherwise (scheduled, at claim time: a worker, with
-no reader) in the workspace's, so a Spanish team reads Spanish in the calendar, the bell and the e-mail.
-Each check's `detail` is translated again for every reader.
+The report's summary (which also becomes the post's and the publications' reason) is stored twice: as a
+message (`summary_message`, like each check's `detail` and each link's and identity's reason), translated
+again for every reader, and as text (`summary`) in the language of whoever asked on demand, and otherwise
+(scheduled, at claim time: a worker, with no reader) in the workspace's, for the e-mail and the logs.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from calendar_app.models import Notification, Post, PostStatus, Role
-from calendar_app.services.messages import message
+from calendar_app.services.messages import message, message_render
 from calendar_app.services.notifications import notification_send, workspace_members_with_role
 from calendar_app.services.permissions import role_require
 from calendar_app.services.workflow import post_system_transition
@@ -40,16 +40,16 @@ from scheduler.services.preflight.verdicts import DEFERRED, CheckResult
 Trigger = PreflightReport.Trigger
 
 
-def _summary(checks: list[CheckResult]) -> str:
-    problems = [problem for check in checks if check.failed for problem in check.problems]
+def _summary(checks: list[CheckResult]) -> dict | list:
+    problems = [problem for check in checks if check.failed for problem in check.detail]
     if problems:
-        return " ".join(problems)
-    deferred = [check.message for check in checks if check.verdict == DEFERRED]
+        return problems
+    deferred = [item for check in checks if check.verdict == DEFERRED for item in check.detail]
     if deferred:
-        return _("Passed so far; still to confirm at publishing time: %(what)s") % {
-            "what": " ".join(deferred)
-        }
-    return _("All checks passed.")
+        return message(
+            gettext_noop("Passed so far; still to confirm at publishing time: %(what)s"), what=deferred
+        )
+    return message(gettext_noop("All checks passed."))
 
 
 def _recent_link_report(post: Post) -> PreflightReport | None:
@@ -109,13 +109,15 @@ def _judge(*, post, trigger, channels, publication, approvals) -> tuple[Prefligh
         reuse=(lambda: _recent_link_report(post)) if at_claim else None,
     )
     checks = [local[0], local[1], remote.identity_check, remote.links_check, local[2], local[3]]
+    summary = _summary(checks)
     report = PreflightReport(
         post=post,
         publication=publication,
         trigger=trigger,
         content_hash=post.content_hash,
         ok=not any(check.failed for check in checks),
-        summary=_summary(checks),
+        summary=message_render(summary),
+        summary_message=summary,
         checks=[check.as_data() for check in checks],
         links=remote.links,
         identity={"channels": remote.identities},
@@ -138,7 +140,7 @@ def preflight_notify_failure(*, post: Post, report: PreflightReport) -> None:
         message=message(
             gettext_noop("“%(post)s” will not be published: %(reason)s"),
             post=post.display_title,
-            reason=report.summary,
+            reason=report.summary_message or report.summary,
         ),
     )
 
@@ -163,10 +165,16 @@ def preflight_hold(*, post_id: int, report: PreflightReport) -> bool:
     if post.status != PostStatus.APPROVED or post.content_hash != report.content_hash:
         return False
     Publication.objects.filter(post=post, status=Publication.Status.SCHEDULED).update(
-        status=Publication.Status.HELD, failure_reason=report.summary[:2000]
+        status=Publication.Status.HELD,
+        failure_reason=report.summary[:2000],
+        failure_message=report.summary_message,
     )
     post_system_transition(
-        post=post, action="mark_failed", reason=report.summary[:500], preflight_report=report
+        post=post,
+        action="mark_failed",
+        reason=report.summary[:500],
+        reason_message=report.summary_message,
+        preflight_report=report,
     )
     preflight_notify_failure(post=post, report=report)
     return True

@@ -4,7 +4,7 @@ and a reviewer may publish one of them at once."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from calendar_app.errors import InvalidInputError, PermissionDeniedError, TransitionError
 from calendar_app.models import AuditEntry, Notification, PostStatus
@@ -70,6 +70,8 @@ def test_resume_returns_overdue_posts_to_review_and_keeps_future_ones(brand, mas
     future.refresh_from_db()
     assert overdue.status == PostStatus.IN_REVIEW
     assert "passed while publishing was paused" in overdue.status_reason
+    with translation.override("es"):  # a Spanish colleague of this English workspace
+        assert "pasó mientras las publicaciones estaban en pausa" in overdue.status_reason_text
     assert set(Publication.objects.filter(post=overdue).values_list("status", flat=True)) == {"cancelled"}
     assert future.status == PostStatus.APPROVED
     assert Publication.objects.get(post=future).status == "scheduled"

@@ -99,10 +99,40 @@ def test_a_spanish_team_reads_the_held_posts_reason_in_spanish(
         f"Abrir la publicación: https://pauta.example.org/w/{brand.workspace.slug}/posts/{post.pk}/"
     )
     told = Notification.objects.get(post=post, kind="preflight_failed", user=brand.author)
+    english = f"{broken} answered 404 Not Found after 1 redirect"
     with translation.override("en"):
-        assert (
-            message_render(told.content) == f"“{post.display_title}” will not be published: {report.summary}"
+        assert message_render(told.content).startswith(
+            f"“{post.display_title}” will not be published: {english} (ended at "
         )
+
+
+def test_a_held_posts_reason_reads_in_each_readers_language(brand, links):
+    """What the worker stored in Spanish (the workspace's language) an English-speaking reader reads in
+    English: the report's summary and link reason, the post's and the publication's reason."""
+    from django.utils import translation
+
+    from calendar_app.templatetags.pauta_messages import entry_reason
+
+    brand.workspace.language = "es"
+    brand.workspace.save(update_fields=["language"])
+    broken = links.url("/missing")
+    post = approved_post(brand, body=f"Promo: {broken}")
+
+    report = preflight_scheduled(post_id=post.pk, content_hash=post.content_hash)
+
+    post.refresh_from_db()
+    publication = Publication.objects.get(post=post)
+    spanish, english = f"{broken} respondió 404 Not Found", f"{broken} answered 404 Not Found"
+    assert report.summary == spanish and post.status_reason == spanish
+    assert publication.failure_reason == spanish
+    [link] = report.links
+    with translation.override("en"):
+        assert report.summary_text == english
+        assert post.status_reason_text == english
+        assert publication.failure_text == english
+        assert entry_reason(link) == english
+    with translation.override("es"):
+        assert (report.summary_text, post.status_reason_text, publication.failure_text) == (spanish,) * 3
 
 
 def test_personal_credentials_behind_the_brand_channel_block_and_alert_admins(brand, mastodon):
@@ -228,7 +258,7 @@ def test_media_check_reads_each_file_against_each_network(brand, settings, tmp_p
     result = media_check(post=post, channels=[brand.channel, bluesky])
 
     assert result.verdict == "fail"
-    assert "Image 2 has no alt text." in result.problems
+    assert result.problems.count("Image 2 has no alt text.") == 1  # said once, not once per channel
 
     noise = Image.effect_noise((1200, 1200), 100).convert("RGB")
     buffer = io.BytesIO()

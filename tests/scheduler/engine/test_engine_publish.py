@@ -298,6 +298,43 @@ def test_claim_time_preflight_holds_a_post_with_a_broken_link(brand, mastodon, l
     assert told == {brand.author.pk, brand.reviewer.pk, brand.admin.pk}
 
 
+def test_a_claim_time_hold_reads_in_each_readers_language_and_goes_once_the_post_goes_out(
+    brand, mastodon, links, settings
+):
+    """Held at claim time in a Spanish workspace (its link points at a loopback address that is not
+    allow-listed), read in English by an English reader; once allowed and retried it goes out, and neither
+    the post nor the publication keeps the old reason."""
+    from django.utils import translation
+
+    from calendar_app.services.workflow import post_retry
+
+    brand.workspace.language = "es"
+    brand.workspace.save(update_fields=["language"])
+    allowed, settings.PAUTA_LINK_ALLOW_HOSTS = settings.PAUTA_LINK_ALLOW_HOSTS, []
+    post = due_post(brand, body=f"See the offer at {links.url('/ok')}")
+
+    assert publish(only_publication(post)) == "held"
+
+    publication = only_publication(post)
+    post.refresh_from_db()
+    assert "dirección privada" in publication.failure_reason and "dirección privada" in post.status_reason
+    with translation.override("en"):
+        assert "refused: points at a private address (127.0.0.1)" in publication.failure_text
+        assert post.status_reason_text.startswith(f"{brand.channel.display_name}: ")
+        assert "refused: points at a private address (127.0.0.1)" in post.status_reason_text
+
+    settings.PAUTA_LINK_ALLOW_HOSTS = allowed
+    post_retry(post=post, user=brand.reviewer)
+    post.refresh_from_db()
+    assert post.status == PostStatus.APPROVED
+    assert (post.status_reason_text, post.status_reason_message) == ("", None)
+    assert publish(only_publication(post)) == "published"
+    publication = only_publication(post)
+    assert publication.status == "published"
+    assert publication.failure_message is None
+    assert publication.failure_reason == publication.failure_text == ""
+
+
 def test_two_channels_settle_together(brand, mastodon):
     from tests.peers.mastodon_server import MastodonPeer
     from tests.scheduler.engine.conftest import connect_mastodon

@@ -150,3 +150,30 @@ def test_run_preflight_button(brand, client):
     assert response.status_code == 302
     assert response["Location"] == url(brand, "preflight-report", report_id=report.pk)
     assert report.ok
+
+
+def test_a_held_posts_pages_give_its_reason_in_the_readers_language(brand, client, links):
+    """A Spanish team's held post, written by the worker in Spanish: a colleague whose browser asks for
+    English reads the reason in English on every page that shows it, and a Spanish reader in Spanish."""
+    from calendar_app.models import Post
+
+    brand.workspace.language = "es"
+    brand.workspace.save(update_fields=["language"])
+    broken = links.url("/missing")
+    post = approved_post(brand, body=f"Promo: {broken}", when=timezone.now() + timedelta(hours=2))
+    report = preflight_scheduled(post_id=post.pk, content_hash=post.content_hash)
+    assert Post.objects.get(pk=post.pk).status_reason == f"{broken} respondió 404 Not Found"
+    pages = [
+        reverse("calendar_app:post-detail", kwargs={"slug": brand.workspace.slug, "pk": post.pk}),
+        url(brand, "post-publishing", pk=post.pk),
+        url(brand, "preflight-report", report_id=report.pk),
+        reverse("calendar_app:upcoming", kwargs={"slug": brand.workspace.slug}),
+    ]
+    client.force_login(brand.author)
+    for language, said, not_said in (("en", "answered", "respondió"), ("es", "respondió", "answered")):
+        for page in pages:
+            html = client.get(page, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert f"{broken} {said} 404 Not Found" in html, (language, page)
+            assert f"{broken} {not_said} 404" not in html, (language, page)
+        answer = client.get(f"/api/v1/posts/{post.pk}/", HTTP_ACCEPT_LANGUAGE=language).json()
+        assert answer["status_reason"] == f"{broken} {said} 404 Not Found"

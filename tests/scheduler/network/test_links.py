@@ -6,6 +6,7 @@ import time
 import pytest
 import requests
 
+from calendar_app.services.messages import message_render
 from scheduler.links import MemoryLinkCache, check_links, is_public_address
 from scheduler.links.guard import AddressGuard
 from scheduler.links.headers import retry_after_seconds
@@ -258,9 +259,11 @@ def test_address_literals_are_judged_without_the_resolver(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", recording_getaddrinfo)
     guard = AddressGuard()
-    assert guard.check("[::1]", 443).refusal == "refused: points at a private address (::1)"
+    assert message_render(guard.check("[::1]", 443).refusal) == "refused: points at a private address (::1)"
     assert guard.check("10.0.0.7", None).refused
     assert not guard.check("8.8.8.8", 443).refused
     assert asked == []
-    assert guard.check("127.1", 80).refusal == "refused: points at a private address (127.0.0.1)"
+    assert (
+        message_render(guard.check("127.1", 80).refusal) == "refused: points at a private address (127.0.0.1)"
+    )
     assert asked == ["127.1"]
