@@ -12,6 +12,11 @@ from django.conf import settings
 from django.utils import translation
 
 
+def gettext_noop(template: str) -> str:
+    """Marks a template for `make messages`, like Django's, which needs settings even to do nothing."""
+    return template
+
+
 def message(template: str, **params: Any) -> dict:
     """A parameter may itself be a message, or a list of them (for reasons inside a sentence); it is
     translated too."""

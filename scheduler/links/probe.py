@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from django.utils.translation import gettext_noop
 
-from calendar_app.services.messages import message
+from calendar_app.services.messages import gettext_noop, message
 
 from .guard import AddressGuard
 from .headers import retry_after_seconds

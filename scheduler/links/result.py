@@ -11,9 +11,7 @@ from dataclasses import asdict, dataclass
 from http import HTTPStatus
 from typing import Any
 
-from django.utils.translation import gettext_noop
-
-from calendar_app.services.messages import message, message_render, plural_message
+from calendar_app.services.messages import gettext_noop, message, message_render, plural_message
 
 
 @dataclass(frozen=True)

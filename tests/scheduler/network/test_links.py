@@ -1,7 +1,11 @@
 """The link checker against a real HTTP server on 127.0.0.1 (tests/peers/link_server.py)."""
 
+import os
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -184,6 +188,30 @@ def test_reasons_are_cached_per_language(server):
     assert (spanish.reason, english.reason) == ("bucle de redirecciones", "redirect loop")
     assert spanish_again.cached and english_again.cached and not english.cached
     assert english_again.reason == "redirect loop"
+
+
+def test_the_checker_runs_in_a_plain_script_without_django_settings(server):
+    """bench/links.py and other scripts use the checker with no Django settings at all: its reasons are
+    then written in the source language instead of raising ImproperlyConfigured."""
+    script = (
+        "import sys; from scheduler.links import check_links; "
+        "results = check_links(sys.argv[1:], allow_hosts=['127.0.0.1'], retries=0); "
+        "print(*[result.reason for result in results], sep='\\n')"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, server.url("/missing"), server.url("/found-missing")],
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"{server.url('/missing')} answered 404 Not Found",
+        f"{server.url('/missing')} answered 404 Not Found after 1 redirect",
+    ]
 
 
 def test_passing_failures_are_not_cached(server):
