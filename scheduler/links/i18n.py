@@ -20,12 +20,6 @@ def gettext(message: str) -> str:
     return message
 
 
-def ngettext(singular: str, plural: str, number: int) -> str:
-    if settings.configured:
-        return translation.ngettext(singular, plural, number)
-    return singular if number == 1 else plural
-
-
 def current_language() -> str | None:
     return translation.get_language() if settings.configured else None
 
