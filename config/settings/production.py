@@ -1,15 +1,11 @@
 """Production: refuses to start without its secrets rather than run with development defaults."""
 
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_str
 from config.settings.base import *  # noqa: F403
 
-MISSING = [
-    name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY") if not os.environ.get(name)
-]
+MISSING = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "PAUTA_CREDENTIALS_KEY") if not env_str(name)]
 if MISSING:
     raise ImproperlyConfigured(
         "Pauta will not start in production without these environment variables: " + ", ".join(MISSING)

@@ -15,12 +15,12 @@ LANGUAGE_CODE = "en"
 # own directory (its id is inherited by the subprocesses it starts), so two runs on one machine never share.
 import os  # noqa: E402
 
-from config.env import VAR_DIR  # noqa: E402
+from config.env import VAR_DIR, env_str  # noqa: E402
 from config.settings.base import CACHES, DATABASES  # noqa: E402
 
 TEST_RUN_ID = os.environ.setdefault("PAUTA_TEST_RUN_ID", str(os.getpid()))
 TEST_VAR_DIR = VAR_DIR / "test" / TEST_RUN_ID
-if not os.environ.get("REDIS_URL"):
+if not env_str("REDIS_URL"):
     REDIS_URL = f"unix://{TEST_VAR_DIR / 'redis' / 'redis.sock'}"
     CACHES = {"default": {**CACHES["default"], "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = "redis+socket://" + str(TEST_VAR_DIR / "redis" / "redis.sock")

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from config.embedded_redis import embedded_redis_start
+from config.env import env_str
 
 PR_SET_PDEATHSIG = 1
 # Celery's own info lines (every periodic task received, run and sent, a few a second) would bury what
@@ -32,7 +33,7 @@ class Command(BaseCommand):
     help = "Start the web app, a Celery worker and Celery beat together (development)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PAUTA_WEB_PORT", "8000")))
+        parser.add_argument("--port", type=int, default=int(env_str("PAUTA_WEB_PORT", "8000")))
         parser.add_argument("--concurrency", type=int, default=4)
 
     def handle(self, *args, port: int, concurrency: int, **options):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         try:
-            if not os.environ.get("REDIS_URL"):
+            if not env_str("REDIS_URL"):
                 redis_process = embedded_redis_start(preexec_fn=_die_with_parent)
                 if redis_process is not None:
                     self.children.append(("redis", redis_process))
