@@ -5,8 +5,9 @@ a short TTL every RENEW_SECONDS, over a Redis connection of its own named after 
 over by the sweeper when either:
 
 - its holder's named connection is gone *and* its key has not been renewed for SILENT_SECONDS: the kernel
-  closes a killed process's sockets at once, so a crash is seen at the sweeper's first run (every second)
-  after SILENT_SECONDS. Both signs are needed: a live holder whose connection dropped (a network blip)
+  closes a killed process's sockets at once, so a crash is seen SILENT_SECONDS after the last renewal, or
+  at the sweeper's first run after the crash if that is later (the sweeper waits out a fresh key, see
+  `leases_dead`). Both signs are needed: a live holder whose connection dropped (a network blip)
   reconnects at its next renewal, and one that is merely slow (starved of CPU) keeps its connection. Were
   a live holder taken for dead all the same, its posts would be sent again with the same idempotency keys
   and its own outcomes would lose the compare-and-set. A key replayed once the first request has finished
@@ -25,6 +26,7 @@ guess.
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
@@ -138,11 +140,30 @@ def publications_lease(*, publication_ids: list[int], token: str) -> Iterator[No
             thread.join(timeout=RENEW_SECONDS)
 
 
-def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> set[int]:
+def leases_dead(
+    claims: list[tuple[int, str, datetime]], *, now: datetime, wait_for_silence: bool = False
+) -> set[int]:
     """The publication ids among these (id, claim token, claimed at) whose holder is gone (see above); none
-    when Redis cannot answer. A few round trips, whatever the number of claims."""
+    when Redis cannot answer. A few round trips, whatever the number of claims.
+
+    With `wait_for_silence` (the sweeper), a holder whose connection is gone but whose key was renewed less
+    than SILENT_SECONDS ago is looked at again the moment its key would have gone silent, instead of a
+    sweep later: a worker killed just before a sweep is taken over within SILENT_SECONDS rather than up to
+    a second after that. A live holder has reconnected and renewed by then, and is left alone."""
+    dead, suspects, silent_in = _leases_judged(claims, now=now)
+    if wait_for_silence and suspects:
+        time.sleep(silent_in)
+        dead |= _leases_judged(suspects, now=now + timedelta(seconds=silent_in))[0]
+    return dead
+
+
+def _leases_judged(
+    claims: list[tuple[int, str, datetime]], *, now: datetime
+) -> tuple[set[int], list[tuple[int, str, datetime]], float]:
+    """(the dead, the suspects: connection gone but key renewed of late, seconds until all of them would be
+    silent)."""
     if not claims:
-        return set()
+        return set(), [], 0.0
     client = named_client(f"pauta-sweeper-{secrets.token_hex(8)}")
     try:
         values = client.mget([lease_key(publication_id, token) for publication_id, token, _at in claims])
@@ -162,7 +183,7 @@ def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> se
             pipeline.pttl(lease_key(publication_id, token))
         remaining = pipeline.execute() if orphaned else []
     except redis.RedisError:
-        return set()
+        return set(), [], 0.0
     finally:
         client.close()
     never_leased_before = now - timedelta(seconds=lease_seconds())
@@ -173,11 +194,21 @@ def leases_dead(claims: list[tuple[int, str, datetime]], *, now: datetime) -> se
     }
     silent_below_ms = (lease_seconds() - SILENT_SECONDS) * 1000
     dead |= {
-        publication_id
-        for (publication_id, _token, _at), remaining_ms in zip(orphaned, remaining, strict=True)
+        claim[0]
+        for claim, remaining_ms in zip(orphaned, remaining, strict=True)
         if 0 <= remaining_ms < silent_below_ms
     }
-    return dead
+    not_yet_silent = [
+        (claim, remaining_ms)
+        for claim, remaining_ms in zip(orphaned, remaining, strict=True)
+        if remaining_ms >= silent_below_ms
+    ]
+    if not not_yet_silent:
+        return dead, [], 0.0
+    # Until the last of them would be silent: a worker's bursts renew their leases at different moments
+    # of the same RENEW_SECONDS, and each left to the next sweep would come back a second later.
+    silent_in = (max(remaining_ms for _claim, remaining_ms in not_yet_silent) - silent_below_ms) / 1000 + 0.01
+    return dead, [claim for claim, _remaining_ms in not_yet_silent], min(silent_in, SILENT_SECONDS + 0.01)
 
 
 def _holders_connected(client: redis.Redis) -> set[str] | None:

@@ -44,7 +44,7 @@ def publications_recover_stuck(*, now=None) -> int:
             :RECOVER_BATCH
         ]
     )
-    dead_ids = leases_dead(claims, now=now)
+    dead_ids = leases_dead(claims, now=now, wait_for_silence=True)
     dead_claims = {
         publication_id: token for publication_id, token, _at in claims if publication_id in dead_ids
     }

@@ -526,14 +526,47 @@ def test_a_claim_whose_holder_is_gone_is_recovered_without_waiting_for_its_lease
     assert (publication.status, publication.worker_lost) == ("scheduled", True)
 
 
-def test_a_holder_whose_connection_dropped_but_that_still_renews_is_left_alone(
+def test_a_holder_killed_moments_before_a_sweep_is_taken_over_by_that_sweep(
     brand, django_capture_on_commit_callbacks, redis_up_a_while
 ):
-    """A network blip closes a live holder's connection; it reconnects at its next renewal."""
+    """Its key was renewed 0.2 s ago and its connection is gone: the sweep waits the rest of SILENT_SECONDS
+    and looks again, rather than leaving the claim to the next sweep a second later."""
+    from scheduler.services.leases import SILENT_SECONDS
+
     publication, token = claimed(brand)
     held_lease(publication, token, renewed_seconds_ago=0.2).close()
 
-    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0
+    started = time.monotonic()
+    assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 1
+    took = time.monotonic() - started
+    assert SILENT_SECONDS - 0.2 <= took < SILENT_SECONDS + 0.5, f"the sweep took {took:.2f} s"
+    publication.refresh_from_db()
+    assert (publication.status, publication.worker_lost) == ("scheduled", True)
+
+
+def test_a_holder_whose_connection_dropped_but_that_still_renews_is_left_alone(
+    brand, django_capture_on_commit_callbacks, redis_up_a_while
+):
+    """A network blip closes a live holder's connection (here Redis kills it); the holder reconnects at its
+    next renewal, within the time the sweep waits for its key to go silent."""
+    import redis
+
+    from scheduler.services.leases import HOLDER_PREFIX, publications_lease
+
+    publication, token = claimed(brand)
+    direct = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        with publications_lease(publication_ids=[publication.pk], token=token):
+            assert lease_written(publication.pk, token)
+            killed = [
+                direct.client_kill_filter(_id=connection["id"])
+                for connection in direct.client_list(_type="normal")
+                if connection.get("name") == f"{HOLDER_PREFIX}{token}"
+            ]
+            assert killed == [True]
+            assert run(sweep, django_capture_on_commit_callbacks)["recovered"] == 0
+    finally:
+        direct.close()
     publication.refresh_from_db()
     assert publication.status == "publishing"
 
