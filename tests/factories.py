@@ -72,13 +72,16 @@ def make_post(workspace: Workspace, author, *, body: str = "Hola, mundo", channe
 
 def held_after_its_time(post, *, summary: str, minutes_ago: int):
     """An approved post held by the real pre-flight service (a failed report), then left while its time
-    passes: its time is moved back in bulk, as the clock would move past it."""
+    passes: its time is moved back in bulk, as the clock would move past it, and so are its report (to ten
+    minutes before it, when the scheduled pre-flight would have run) and its publications' creation (to
+    before the report, which then counts for them, as it would have)."""
     report = PreflightReport.objects.create(
         post=post, trigger="scheduled", ok=False, content_hash=post.content_hash, summary=summary
     )
     assert preflight_hold(post_id=post.pk, report=report)
     past = timezone.now() - timedelta(minutes=minutes_ago)
     Post.objects.filter(pk=post.pk).update(scheduled_at=past)
-    Publication.objects.filter(post=post).update(scheduled_at=past)
+    Publication.objects.filter(post=post).update(scheduled_at=past, created_at=past - timedelta(minutes=30))
+    PreflightReport.objects.filter(pk=report.pk).update(created_at=past - timedelta(minutes=10))
     post.refresh_from_db()
     return post

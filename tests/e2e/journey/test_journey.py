@@ -32,6 +32,7 @@ from tests.e2e.journey.support import (
     plan_background,
     screenshot,
 )
+from tests.factories import held_after_its_time
 from tests.peers.bluesky_peer import bluesky_post_records
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.peer, pytest.mark.django_db(transaction=True)]
@@ -234,6 +235,15 @@ def test_a_post_whose_link_is_broken_is_held_and_the_author_is_told(
     report.scroll_into_view_if_needed()
     screenshot(author, "post-preflight")
 
+    # A post held by pre-flight whose time has passed since: the page says first what did not go out.
+    missed = approved_post(
+        team,
+        title="Harvest market",
+        body=f"The harvest market is on: {links.url('/missing')}",
+        when=timezone.now() + timedelta(hours=1),
+    )
+    held_after_its_time(missed, summary=f"{links.url('/missing')} answered 404 Not Found", minutes_ago=40)
+
     # Any post can be checked ahead of time; the next 24 hours show each one's latest verdict.
     chestnut = Post.objects.get(title="Chestnut season")
     author.goto(team.url(f"posts/{chestnut.pk}/publishing/"))
@@ -242,6 +252,10 @@ def test_a_post_whose_link_is_broken_is_held_and_the_author_is_told(
     author.goto(team.url("upcoming/"))
     expect(author.locator("tr", has_text="Chestnut season")).to_contain_text("Passed")
     expect(author.locator("tr", has_text="Winter terrace").first).to_contain_text("Failed")
+    did_not_go_out = author.get_by_test_id("upcoming-missed")
+    expect(did_not_go_out).to_contain_text("did not go out in the last 24 hours")
+    expect(did_not_go_out).to_contain_text("Harvest market")
+    expect(did_not_go_out).to_contain_text("/missing answered 404 Not Found")
     screenshot(author, "next-24-hours")
 
 
