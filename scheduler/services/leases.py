@@ -144,7 +144,8 @@ def leases_dead(
     claims: list[tuple[int, str, datetime]], *, now: datetime, wait_for_silence: bool = False
 ) -> set[int]:
     """The publication ids among these (id, claim token, claimed at) whose holder is gone (see above); none
-    when Redis cannot answer. A few round trips, whatever the number of claims.
+    when Redis cannot answer. A few round trips, whatever the number of claims (twice, after a wait of at
+    most SILENT_SECONDS, when some holder's connection is gone but its key is fresh).
 
     With `wait_for_silence` (the sweeper), a holder whose connection is gone but whose key was renewed less
     than SILENT_SECONDS ago is looked at again the moment its key would have gone silent, instead of a
@@ -208,7 +209,7 @@ def _leases_judged(
     # Until the last of them would be silent: a worker's bursts renew their leases at different moments
     # of the same RENEW_SECONDS, and each left to the next sweep would come back a second later.
     silent_in = (max(remaining_ms for _claim, remaining_ms in not_yet_silent) - silent_below_ms) / 1000 + 0.01
-    return dead, [claim for claim, _remaining_ms in not_yet_silent], min(silent_in, SILENT_SECONDS + 0.01)
+    return dead, [claim for claim, _remaining_ms in not_yet_silent], silent_in  # PTTL never exceeds the TTL
 
 
 def _holders_connected(client: redis.Redis) -> set[str] | None:
